@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Baton",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "BatonRedis", targets: ["BatonRedis"]),
+        .library(name: "BatonCrypto", targets: ["BatonCrypto"]),
+        .executable(name: "baton-bench", targets: ["baton-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries: the only places C headers enter the package.
+        .systemLibrary(
+            name: "CHiredis",
+            pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+
+        // OpenSSL 3: keys, JWS, JWK, HMAC, HKDF, AES-GCM, randomness.
+        .target(name: "BatonCrypto", dependencies: ["COpenSSL"]),
+
+        // A general Redis client on SwiftNIO + hiredis (knows nothing of tokens).
+        .target(
+            name: "BatonRedis",
+            dependencies: [
+                "CHiredis",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+
+        // Test fixtures shared by test targets and benchmarks: a real redis-server on a free port.
+        .target(name: "BatonTesting", dependencies: []),
+
+        // Benchmarks that compare our building blocks with the machine's own limits.
+        .executableTarget(
+            name: "baton-bench",
+            dependencies: [
+                "BatonRedis",
+                "BatonCrypto",
+                "BatonTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "BatonCryptoTests", dependencies: ["BatonCrypto"]),
+        .testTarget(name: "BatonRedisTests", dependencies: ["BatonRedis", "BatonTesting"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
