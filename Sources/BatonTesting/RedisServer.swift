@@ -131,9 +131,10 @@ public final class RedisServer: @unchecked Sendable {
 
     static func findExecutable(_ name: String) throws -> String {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for directory in path.split(separator: ":") + ["/usr/sbin", "/usr/local/bin"] {
+        let directories = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/local/bin"]
+        for directory in directories {
             let candidate = "\(directory)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            if access(candidate, X_OK) == 0 { return candidate }
         }
         throw RedisServerError(message: "\(name) not found on PATH: run `make deps` (apt-get install redis-server)")
     }

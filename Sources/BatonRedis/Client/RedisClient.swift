@@ -1,0 +1,86 @@
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// A Redis client: a small pool of pipelined connections shared by all callers, each re-established
+/// with backoff when it drops. Commands fail fast with `.notConnected` while no connection is up,
+/// and with `.timeout` when the server does not answer in time; they never hang.
+///
+/// ```swift
+/// let client = RedisClient(configuration: try RedisConfiguration(url: "redis://127.0.0.1:6379"))
+/// try await client.waitUntilConnected()
+/// let pong = try await client.send("PING")
+/// await client.shutdown()
+/// ```
+public final class RedisClient: Sendable {
+    /// The configuration the client was created with.
+    public let configuration: RedisConfiguration
+    let eventLoopGroup: any EventLoopGroup
+    private let slots: [ConnectionSlot]
+    private let tasks: Mutex<[Task<Void, Never>]>
+    private let nextSlot = Atomic<Int>(0)
+
+    /// Creates the client and starts connecting in the background.
+    public init(
+        configuration: RedisConfiguration,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        self.configuration = configuration
+        self.eventLoopGroup = eventLoopGroup
+        let slots = (0..<max(1, configuration.connectionCount)).map { _ in
+            ConnectionSlot(configuration: configuration, eventLoop: eventLoopGroup.next())
+        }
+        self.slots = slots
+        self.tasks = Mutex(slots.map { slot in Task { await slot.run() } })
+    }
+
+    /// Waits until at least one connection is up; throws the last connect error after `timeout`.
+    public func waitUntilConnected(timeout: Duration = .seconds(5)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if slots.contains(where: { $0.connection != nil }) { return }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        throw unavailable()
+    }
+
+    /// How many connections of the pool are up right now.
+    public var connectedCount: Int { slots.filter { $0.connection != nil }.count }
+
+    /// Sends a command on the next connection that is up and returns its reply.
+    /// A Redis error reply is thrown as `RedisError` with code `.server` and the server's message.
+    public func send(_ command: RedisCommand) async throws -> RedisValue {
+        try await connection().send(command)
+    }
+
+    /// Sends a command given as text arguments, e.g. `send("SET", "key", "value")`.
+    public func send(_ name: String, _ arguments: String...) async throws -> RedisValue {
+        try await connection().send(RedisCommand(name, arguments))
+    }
+
+    /// Stops all connections; commands in flight fail with `.connectionClosed`.
+    public func shutdown() async {
+        for slot in slots { slot.shutDown() }
+        let tasks = self.tasks.withLock { tasks in
+            defer { tasks = [] }
+            return tasks
+        }
+        for task in tasks {
+            task.cancel()
+            await task.value
+        }
+    }
+
+    private func connection() throws -> RedisConnection {
+        let start = nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue & Int.max
+        for offset in 0..<slots.count {
+            if let connection = slots[(start &+ offset) % slots.count].connection { return connection }
+        }
+        throw unavailable()
+    }
+
+    private func unavailable() -> RedisError {
+        let reason = slots.lazy.compactMap(\.lastError).first.map { ": \($0.message)" } ?? ""
+        return RedisError(.notConnected, "no connection to \(configuration.endpoint) is up\(reason)")
+    }
+}
