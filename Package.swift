@@ -26,6 +26,9 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
 
+        // The pure domain: token formats, the family decision table, policies, errors. No I/O.
+        .target(name: "BatonCore"),
+
         // OpenSSL 3: keys, JWS, JWK, HMAC, HKDF, AES-GCM, randomness.
         .target(name: "BatonCrypto", dependencies: ["COpenSSL"]),
 
@@ -53,6 +56,7 @@ let package = Package(
             ]
         ),
 
+        .testTarget(name: "BatonCoreTests", dependencies: ["BatonCore"]),
         .testTarget(name: "BatonCryptoTests", dependencies: ["BatonCrypto"]),
         .testTarget(name: "BatonRedisTests", dependencies: ["BatonRedis", "BatonTesting"]),
     ],

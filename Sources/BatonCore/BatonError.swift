@@ -1,0 +1,44 @@
+/// An error Baton reports to a client, in the vocabulary of RFC 6749 §5.2.
+///
+/// `hint` is safe to show the client; `debug` is for the log only (never a token or secret).
+///
+/// ```swift
+/// throw BatonError(.invalidGrant, hint: "the refresh token is invalid or expired", debug: "family revoked")
+/// ```
+public struct BatonError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The OAuth error codes Baton uses (RFC 6749 §5.2, RFC 7009 §2.2.1, RFC 6750 §3.1).
+    public enum Code: String, Sendable, Equatable {
+        case invalidRequest = "invalid_request"
+        case invalidClient = "invalid_client"
+        case invalidGrant = "invalid_grant"
+        case unauthorizedClient = "unauthorized_client"
+        case unsupportedGrantType = "unsupported_grant_type"
+        case unsupportedTokenType = "unsupported_token_type"
+        case invalidScope = "invalid_scope"
+        case invalidToken = "invalid_token"
+        case accessDenied = "access_denied"
+        case notFound = "not_found"
+        case requestTooLarge = "request_too_large"
+        case unsupportedMediaType = "unsupported_media_type"
+        case temporarilyUnavailable = "temporarily_unavailable"
+        case serverError = "server_error"
+    }
+
+    /// The error code sent as `error`.
+    public var code: Code
+    /// A client-safe explanation sent as `error_description`.
+    public var hint: String
+    /// Extra detail for the log only.
+    public var debug: String?
+
+    /// Creates an error.
+    public init(_ code: Code, hint: String, debug: String? = nil) {
+        self.code = code
+        self.hint = hint
+        self.debug = debug
+    }
+
+    public var description: String {
+        "\(code.rawValue): \(hint)" + (debug.map { " (\($0))" } ?? "")
+    }
+}
