@@ -42,6 +42,9 @@ let package = Package(
             ]
         ),
 
+        // The domain's storage on Redis: key schema, Lua scripts, TTLs.
+        .target(name: "BatonStore", dependencies: ["BatonCore", "BatonRedis"]),
+
         // Test fixtures shared by test targets and benchmarks: a real redis-server on a free port.
         .target(name: "BatonTesting", dependencies: []),
 
@@ -59,6 +62,7 @@ let package = Package(
         .testTarget(name: "BatonCoreTests", dependencies: ["BatonCore"]),
         .testTarget(name: "BatonCryptoTests", dependencies: ["BatonCrypto"]),
         .testTarget(name: "BatonRedisTests", dependencies: ["BatonRedis", "BatonTesting"]),
+        .testTarget(name: "BatonStoreTests", dependencies: ["BatonStore", "BatonTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -105,9 +105,9 @@ public struct RefreshToken: Sendable, Equatable {
         return digits.reversed()
     }
 
-    /// Canonical decimal only: no sign, no leading zeros, at most 19 digits.
+    /// Canonical decimal only: no sign, no leading zeros, at most 15 digits (exact in a Lua number).
     static func parseDecimal(_ text: some Collection<UInt8>) -> UInt64? {
-        guard !text.isEmpty, text.count <= 19, text.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        guard !text.isEmpty, text.count <= 15, text.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
         guard text.first != UInt8(ascii: "0") || text.count == 1 else { return nil }
         return text.reduce(0) { $0 * 10 + UInt64($1 - 0x30) }
     }

@@ -24,8 +24,8 @@ import Testing
         #expect(RefreshToken.decimal(1_000_000_007) == Array("1000000007".utf8))
         #expect(RefreshToken.parseDecimal(Array("007".utf8)) == nil)
         #expect(RefreshToken.parseDecimal(Array("0".utf8)) == 0)
-        #expect(RefreshToken.parseDecimal(Array("9999999999999999999".utf8)) == 9_999_999_999_999_999_999)
-        #expect(RefreshToken.parseDecimal(Array("99999999999999999999".utf8)) == nil)
+        #expect(RefreshToken.parseDecimal(Array("999999999999999".utf8)) == 999_999_999_999_999)
+        #expect(RefreshToken.parseDecimal(Array("1000000000000000".utf8)) == nil)
     }
 
     @Test(arguments: [

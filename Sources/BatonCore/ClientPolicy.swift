@@ -1,0 +1,48 @@
+/// The lifetimes a client's sessions and tokens get. Every field has the service-wide default
+/// unless the client overrides it.
+public struct ClientPolicy: Sendable, Equatable, Codable {
+    /// Access-token lifetime in seconds (default 5 minutes).
+    public var accessTokenTTL: Int
+    /// Sliding idle timeout of a session in seconds: each refresh extends it (default 14 days).
+    public var idleTimeout: Int
+    /// Absolute lifetime of a session in seconds, refreshes or not (default 90 days).
+    public var absoluteLifetime: Int
+    /// Grace window in seconds in which the previous refresh token still yields the current
+    /// successor (default 10; 0 disables it).
+    public var gracePeriod: Int
+
+    /// The service-wide defaults.
+    public static let standard = ClientPolicy(accessTokenTTL: 300, idleTimeout: 14 * 86_400,
+                                              absoluteLifetime: 90 * 86_400, gracePeriod: 10)
+
+    /// Creates a policy.
+    public init(accessTokenTTL: Int, idleTimeout: Int, absoluteLifetime: Int, gracePeriod: Int) {
+        self.accessTokenTTL = accessTokenTTL
+        self.idleTimeout = idleTimeout
+        self.absoluteLifetime = absoluteLifetime
+        self.gracePeriod = gracePeriod
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case accessTokenTTL = "access_token_ttl"
+        case idleTimeout = "idle_timeout"
+        case absoluteLifetime = "absolute_lifetime"
+        case gracePeriod = "grace_period"
+    }
+
+    /// Throws `invalid_request` unless every value is in its sensible range.
+    public func validate() throws {
+        func check(_ value: Int, _ range: ClosedRange<Int>, _ name: String) throws {
+            guard range.contains(value) else {
+                throw BatonError(.invalidRequest, hint: "\(name) must be between \(range.lowerBound) and \(range.upperBound) seconds")
+            }
+        }
+        try check(accessTokenTTL, 10...86_400, CodingKeys.accessTokenTTL.rawValue)
+        try check(idleTimeout, 60...(5 * 365 * 86_400), CodingKeys.idleTimeout.rawValue)
+        try check(absoluteLifetime, 60...(5 * 365 * 86_400), CodingKeys.absoluteLifetime.rawValue)
+        try check(gracePeriod, 0...300, CodingKeys.gracePeriod.rawValue)
+        guard idleTimeout <= absoluteLifetime else {
+            throw BatonError(.invalidRequest, hint: "idle_timeout must not exceed absolute_lifetime")
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import BatonCore
+
+/// A live family as introspection and session listings show it.
+public struct FamilyState: Sendable, Equatable {
+    /// The family's session id.
+    public var session: SessionID
+    /// Its current generation.
+    public var generation: UInt64
+    /// The client it belongs to.
+    public var clientID: String
+    /// The subject.
+    public var subject: String
+    /// The granted scope.
+    public var scope: String
+    /// Creation time (ms since 1970).
+    public var createdAt: Int64
+    /// Absolute end (ms since 1970).
+    public var expiresAt: Int64
+}
+
+/// The result of revoking one family.
+public enum RevocationResult: String, Sendable {
+    /// The family existed and is gone.
+    case revoked
+    /// There was no such family (already revoked or expired).
+    case unknown
+    /// The family belongs to another client; nothing was changed.
+    case wrongClient = "wrong_client"
+}

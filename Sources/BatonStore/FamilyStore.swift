@@ -1,0 +1,121 @@
+import BatonCore
+import BatonRedis
+
+/// Refresh-token families in Redis: create, rotate (one EVALSHA), revoke, list. Holds no token
+/// and no MAC: records carry the generation and metadata only.
+///
+/// ```swift
+/// let store = FamilyStore(redis: client)
+/// let outcome = try await store.refresh(session, presented: 3, clientID: "app", now: now,
+///                                       graceMilliseconds: 10_000, idleMilliseconds: 1_209_600_000)
+/// ```
+public struct FamilyStore: Sendable {
+    private let redis: RedisClient
+
+    /// Creates the store on a Redis client.
+    public init(redis: RedisClient) {
+        self.redis = redis
+    }
+
+    /// Creates a family at generation 0; returns its creation time (ms).
+    public func create(_ family: NewFamily, now: Int64) async throws -> Int64 {
+        let reply = try await redis.evaluate(
+            createFamilyScript,
+            keys: [KeySchema.family(family.session), KeySchema.user(shard: family.session.shard, subject: family.subject)],
+            arguments: [
+                String(decoding: family.session.familyID, as: UTF8.self), String(now), family.clientID,
+                family.subject, family.scope, String(family.authTime), family.claims,
+                String(family.expiresAt), String(family.idleTimeoutMilliseconds),
+            ]
+        )
+        guard let created = reply.int else { throw unexpected("create", reply) }
+        return created
+    }
+
+    /// Applies the decision table to a presented generation, atomically, in one round trip.
+    public func refresh(
+        _ session: SessionID,
+        presented: UInt64,
+        clientID: String,
+        now: Int64,
+        graceMilliseconds: Int64,
+        idleMilliseconds: Int64
+    ) async throws -> RefreshOutcome {
+        let reply = try await redis.evaluate(
+            refreshScript,
+            keys: [KeySchema.family(session), KeySchema.userPrefix(shard: session.shard)],
+            arguments: [
+                String(presented), clientID, String(now), String(graceMilliseconds), String(idleMilliseconds),
+                String(decoding: session.familyID, as: UTF8.self),
+            ]
+        )
+        return try RefreshOutcome(reply: reply)
+    }
+
+    /// Revokes a family. With a `clientID`, only a family of that client is revoked.
+    public func revoke(_ session: SessionID, clientID: String?) async throws -> RevocationResult {
+        let reply = try await redis.evaluate(
+            revokeFamilyScript,
+            keys: [KeySchema.family(session), KeySchema.userPrefix(shard: session.shard)],
+            arguments: [String(decoding: session.familyID, as: UTF8.self), clientID ?? ""]
+        )
+        guard let text = reply.string, let result = RevocationResult(rawValue: text) else {
+            throw unexpected("revoke", reply)
+        }
+        return result
+    }
+
+    /// Logs `subject` out everywhere: every family created up to `now` is dead from now on.
+    /// Returns how many indexed sessions that ended.
+    @discardableResult
+    public func revokeUser(shard: [UInt8], subject: String, now: Int64, retentionMilliseconds: Int64) async throws -> Int {
+        let reply = try await redis.evaluate(
+            revokeUserScript,
+            keys: [KeySchema.user(shard: shard, subject: subject)],
+            arguments: [String(now), String(retentionMilliseconds)]
+        )
+        guard let families = reply.array else { throw unexpected("revoke user", reply) }
+        // The families are dead already (the revocation time says so); free their memory now.
+        for case .bulkString(let familyID) in families {
+            _ = try? await redis.send(RedisCommand("DEL", KeySchema.family(SessionID(shard: shard, familyID: familyID))))
+        }
+        return families.count
+    }
+
+    /// The live state of a family, or nil if it is gone, revoked, or its user logged out everywhere.
+    public func state(of session: SessionID) async throws -> FamilyState? {
+        let reply = try await redis.evaluate(
+            familyStateScript,
+            keys: [KeySchema.family(session), KeySchema.userPrefix(shard: session.shard)],
+            arguments: []
+        )
+        guard let fields = reply.array else { throw unexpected("state", reply) }
+        if fields.isEmpty { return nil }
+        guard fields.count == 6, let generation = fields[0].int, let client = fields[1].string,
+              let subject = fields[2].string, let scope = fields[3].string,
+              let created = fields[4].int, let expires = fields[5].int
+        else { throw unexpected("state", reply) }
+        return FamilyState(session: session, generation: UInt64(generation), clientID: client, subject: subject,
+                           scope: scope, createdAt: created, expiresAt: expires)
+    }
+
+    /// The live sessions of a user; index entries of dead families are dropped on the way.
+    public func sessions(shard: [UInt8], subject: String) async throws -> [FamilyState] {
+        let userKey = KeySchema.user(shard: shard, subject: subject)
+        guard let index = try await redis.send(RedisCommand("HKEYS", userKey)).array else { return [] }
+        var live: [FamilyState] = []
+        for case .bulkString(let field) in index where field.starts(with: Array("f:".utf8)) {
+            let session = SessionID(shard: shard, familyID: Array(field.dropFirst(2)))
+            if let state = try await state(of: session) {
+                live.append(state)
+            } else {
+                _ = try await redis.send(RedisCommand("HDEL", userKey, String(decoding: field, as: UTF8.self)))
+            }
+        }
+        return live.sorted { $0.createdAt < $1.createdAt }
+    }
+
+    private func unexpected(_ operation: String, _ reply: RedisValue) -> RedisError {
+        RedisError(.unexpectedReply, "\(operation) script answered \(reply)")
+    }
+}

@@ -1,0 +1,29 @@
+import BatonCore
+
+/// Every Redis key Baton uses. A user's keys share the hash tag `{<shard>}`, so each script
+/// touches one slot and runs unchanged on Redis Cluster; global state lives under `{ctl}`.
+public enum KeySchema {
+    /// `bt:{<shard>}:fam:<fid>`: one family's record (hash).
+    public static func family(_ session: SessionID) -> String {
+        "bt:{" + String(decoding: session.shard, as: UTF8.self) + "}:fam:" + String(decoding: session.familyID, as: UTF8.self)
+    }
+
+    /// `bt:{<shard>}:user:`: the prefix of the shard's user keys; scripts append the subject.
+    public static func userPrefix(shard: [UInt8]) -> String {
+        "bt:{" + String(decoding: shard, as: UTF8.self) + "}:user:"
+    }
+
+    /// `bt:{<shard>}:user:<sub>`: a user's revocation time and session index (hash).
+    public static func user(shard: [UInt8], subject: String) -> String {
+        userPrefix(shard: shard) + subject
+    }
+
+    /// Registered clients (hash: client id → JSON).
+    public static let clients = "bt:{ctl}:clients"
+    /// The signing keyset (hash: kid → JSON with the sealed private key).
+    public static let keys = "bt:{ctl}:keys"
+    /// A counter bumped on every keyset or client change.
+    public static let version = "bt:{ctl}:ver"
+    /// The pub/sub channel that announces changes to every worker.
+    public static let controlChannel = "bt:control"
+}
