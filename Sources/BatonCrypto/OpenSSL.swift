@@ -9,8 +9,6 @@ enum OpenSSL {
     // Fetched implementations are immutable and documented as safe to share between threads.
     /// SHA-256 (`EVP_MD`).
     nonisolated(unsafe) static let sha256: OpaquePointer = fetched(EVP_MD_fetch(nil, "SHA256", nil), "SHA256")
-    /// HMAC (`EVP_MAC`).
-    nonisolated(unsafe) static let hmac: OpaquePointer = fetched(EVP_MAC_fetch(nil, "HMAC", nil), "HMAC")
     /// HKDF (`EVP_KDF`).
     nonisolated(unsafe) static let hkdf: OpaquePointer = fetched(EVP_KDF_fetch(nil, "HKDF", nil), "HKDF")
     /// AES-256-GCM (`EVP_CIPHER`).
