@@ -93,8 +93,11 @@ public struct AESGCM: Sendable, CustomStringConvertible, CustomDebugStringConver
     @discardableResult
     private func update(_ context: OpaquePointer, _ input: [UInt8], into output: UnsafeMutablePointer<UInt8>?) throws -> Int32 {
         guard !input.isEmpty else { return 0 }
+        guard let count = Int32(exactly: input.count) else {
+            throw CryptoError(.invalidEncoding, "AES-GCM input of \(input.count) bytes is too large")
+        }
         var length: Int32 = 0
-        try OpenSSL.check(EVP_CipherUpdate(context, output, &length, input, Int32(input.count)), "EVP_CipherUpdate")
+        try OpenSSL.check(EVP_CipherUpdate(context, output, &length, input, count), "EVP_CipherUpdate")
         return length
     }
 
