@@ -69,5 +69,6 @@ final class SignatureContext: @unchecked Sendable {
         return base.assumingMemoryBound(to: UInt8.self)
     }
 
+    /// One byte OpenSSL is pointed at for empty input and never reads; allocated once, never freed.
     nonisolated(unsafe) private static let emptyBytes = UnsafePointer(UnsafeMutablePointer<UInt8>.allocate(capacity: 1))
 }
