@@ -15,4 +15,14 @@
 #include <openssl/x509.h>
 #include <openssl/pem.h>
 
+/* BN_num_bytes is a function-like macro, which Swift cannot import. */
+static inline int COpenSSL_BN_num_bytes(const BIGNUM *bn) {
+    return BN_num_bytes(bn);
+}
+
+/* EVP_PKEY_PUBLIC_KEY is a macro built from other macros, which Swift does not import. */
+static inline int COpenSSL_EVP_PKEY_PUBLIC_KEY(void) {
+    return EVP_PKEY_PUBLIC_KEY;
+}
+
 #endif
