@@ -18,6 +18,8 @@ public struct BatonError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidToken = "invalid_token"
         case accessDenied = "access_denied"
         case notFound = "not_found"
+        case methodNotAllowed = "method_not_allowed"
+        case conflict
         case requestTooLarge = "request_too_large"
         case unsupportedMediaType = "unsupported_media_type"
         case temporarilyUnavailable = "temporarily_unavailable"

@@ -1,0 +1,90 @@
+/// Writes JSON straight into bytes, for the responses and tokens on the hot path (no
+/// JSONEncoder, no Foundation strings). Members are written in the order they are added.
+///
+/// ```swift
+/// var json = JSONWriter()
+/// json.member("token_type", "Bearer")
+/// json.member("expires_in", 300)
+/// let bytes = json.finish()   // {"token_type":"Bearer","expires_in":300}
+/// ```
+public struct JSONWriter: Sendable {
+    /// The bytes written so far.
+    public private(set) var bytes: [UInt8]
+    private var needsComma = false
+
+    /// Starts an object.
+    public init(capacity: Int = 256) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+        bytes.append(UInt8(ascii: "{"))
+    }
+
+    /// Adds a string member.
+    public mutating func member(_ name: String, _ value: String) {
+        key(name)
+        Self.appendString(value.utf8, to: &bytes)
+    }
+
+    /// Adds a string member from bytes (UTF-8).
+    public mutating func member(_ name: String, bytes value: some Collection<UInt8>) {
+        key(name)
+        Self.appendString(value, to: &bytes)
+    }
+
+    /// Adds an integer member.
+    public mutating func member(_ name: String, _ value: Int64) {
+        key(name)
+        bytes += Array(String(value).utf8)
+    }
+
+    /// Adds a boolean member.
+    public mutating func member(_ name: String, _ value: Bool) {
+        key(name)
+        bytes += Array((value ? "true" : "false").utf8)
+    }
+
+    /// Adds a member whose value is already valid JSON.
+    public mutating func member(_ name: String, rawJSON value: some Collection<UInt8>) {
+        key(name)
+        bytes += value
+    }
+
+    /// Appends members that are already valid JSON (`"a":1,"b":2`), e.g. a session's extra claims.
+    public mutating func rawMembers(_ members: some Collection<UInt8>) {
+        guard !members.isEmpty else { return }
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        bytes += members
+        needsComma = true
+    }
+
+    /// Closes the object and returns its bytes.
+    public func finish() -> [UInt8] {
+        bytes + [UInt8(ascii: "}")]
+    }
+
+    private mutating func key(_ name: String) {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        needsComma = true
+        Self.appendString(name.utf8, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    /// Appends `value` as a JSON string literal, escaping quotes, backslashes and control characters.
+    public static func appendString(_ value: some Collection<UInt8>, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in value {
+            switch byte {
+            case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case 0x0A: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case 0x0D: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case 0x09: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0x00..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}
