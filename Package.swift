@@ -7,11 +7,15 @@ let package = Package(
     products: [
         .library(name: "BatonRedis", targets: ["BatonRedis"]),
         .library(name: "BatonCrypto", targets: ["BatonCrypto"]),
+        .executable(name: "baton", targets: ["baton"]),
         .executable(name: "baton-bench", targets: ["baton-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
     ],
     targets: [
         // System libraries: the only places C headers enter the package.
@@ -45,8 +49,38 @@ let package = Package(
         // The domain's storage on Redis: key schema, Lua scripts, TTLs.
         .target(name: "BatonStore", dependencies: ["BatonCore", "BatonRedis"]),
 
+        // The HTTP service: routes, request decoding, error mapping, token minting.
+        .target(
+            name: "BatonServer",
+            dependencies: [
+                "BatonCore", "BatonCrypto", "BatonStore", "BatonRedis",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        // The CLI: serve, clients, sessions.
+        .executableTarget(
+            name: "baton",
+            dependencies: [
+                "BatonServer", "BatonCore", "BatonRedis",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+
         // Test fixtures shared by test targets and benchmarks: a real redis-server on a free port.
-        .target(name: "BatonTesting", dependencies: []),
+        .target(
+            name: "BatonTesting",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
 
         // Benchmarks that compare our building blocks with the machine's own limits.
         .executableTarget(
@@ -63,6 +97,14 @@ let package = Package(
         .testTarget(name: "BatonCryptoTests", dependencies: ["BatonCrypto"]),
         .testTarget(name: "BatonRedisTests", dependencies: ["BatonRedis", "BatonTesting"]),
         .testTarget(name: "BatonStoreTests", dependencies: ["BatonStore", "BatonTesting"]),
+        .testTarget(
+            name: "BatonServerTests",
+            dependencies: [
+                "BatonServer", "BatonTesting", "BatonCore", "BatonCrypto", "BatonStore", "BatonRedis",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

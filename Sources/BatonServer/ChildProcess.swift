@@ -1,0 +1,68 @@
+import Foundation
+import Synchronization
+
+/// A child process started with `posix_spawn` and a clean signal state. (Foundation's `Process`
+/// lets the child inherit the spawning thread's blocked signals: a redis-server started from a
+/// concurrency thread would never see SIGTERM.)
+public final class ChildProcess: Sendable {
+    /// The child's process id.
+    public let pid: pid_t
+    private let status = Mutex<Int32?>(nil)
+
+    private init(pid: pid_t) {
+        self.pid = pid
+    }
+
+    /// Starts `executable` with `arguments`; its output goes to `outputPath` (or nowhere).
+    public static func spawn(_ executable: String, _ arguments: [String], outputPath: String = "/dev/null") throws -> ChildProcess {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD, SIGQUIT] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        guard result == 0 else {
+            throw ConfigurationError("cannot start \(executable): \(String(cString: strerror(result)))")
+        }
+        return ChildProcess(pid: pid)
+    }
+
+    /// Sends a signal to the child.
+    public func signal(_ signal: Int32) {
+        if status.withLock({ $0 }) == nil { kill(pid, signal) }
+    }
+
+    /// Whether the child has not exited yet.
+    public var isRunning: Bool {
+        if status.withLock({ $0 }) != nil { return false }
+        var raw: Int32 = 0
+        let reaped = waitpid(pid, &raw, WNOHANG)
+        guard reaped == pid else { return reaped == 0 }
+        status.withLock { $0 = raw }
+        return false
+    }
+
+    /// Waits until the child exits (polling, never blocking a thread); returns its wait status.
+    @discardableResult
+    public func waitForExit(pollEvery interval: Duration = .milliseconds(10)) async -> Int32 {
+        while isRunning { try? await Task.sleep(for: interval) }
+        return status.withLock { $0 } ?? -1
+    }
+}

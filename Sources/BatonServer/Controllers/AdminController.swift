@@ -1,0 +1,128 @@
+import BatonCore
+import BatonStore
+import Foundation
+import Hummingbird
+
+/// `/admin`: clients (create, list, show, update, delete) and users' sessions (list, revoke one,
+/// revoke all), behind the admin bearer token.
+struct AdminController<Context: RequestContext>: Sendable {
+    let admin: AdminService
+    let adminToken: String?
+    let bodyLimit: Int
+
+    func addRoutes(to router: Router<Context>) {
+        let group = router.group("admin").add(middleware: AdminAuthMiddleware(adminToken: adminToken))
+        group.post("clients") { request, _ in
+            let draft = try await decode(ClientDraft.self, from: request)
+            let (client, secret) = try await admin.createClient(draft)
+            return try json(ClientView(client, secret: secret), status: .created)
+        }
+        group.get("clients") { _, _ in try json(try await admin.listClients().map { ClientView($0) }) }
+        group.get("clients/:id") { _, context in try json(ClientView(try await admin.client(try id(context)))) }
+        group.patch("clients/:id") { request, context in
+            let draft = try await decode(ClientDraft.self, from: request)
+            return try json(ClientView(try await admin.updateClient(try id(context), draft)))
+        }
+        group.delete("clients/:id") { _, context in
+            try await admin.removeClient(try id(context))
+            return Response(status: .noContent)
+        }
+        group.get("users/:sub/sessions") { _, context in
+            try json(try await admin.sessions(of: try subject(context)).map(SessionView.init))
+        }
+        group.delete("users/:sub/sessions") { _, context in
+            let count = try await admin.revokeAllSessions(of: try subject(context))
+            return try json(["revoked_sessions": count])
+        }
+        group.delete("users/:sub/sessions/:sid") { _, context in
+            guard let sid = context.parameters.get("sid"), try await admin.revokeSession(sid, of: try subject(context)) else {
+                throw BatonError(.notFound, hint: "no such session")
+            }
+            return Response(status: .noContent)
+        }
+    }
+
+    private func id(_ context: Context) throws -> String {
+        guard let id = context.parameters.get("id"), Client.isValidID(id) else {
+            throw BatonError(.notFound, hint: "no such client")
+        }
+        return id
+    }
+
+    private func subject(_ context: Context) throws -> String {
+        guard let raw = context.parameters.get("sub"), let subject = raw.removingPercentEncoding, !subject.isEmpty else {
+            throw BatonError(.invalidRequest, hint: "the subject in the path is malformed")
+        }
+        return subject
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+        var request = request
+        let body = try await request.jsonBody(limit: bodyLimit)
+        do {
+            return try JSONDecoder().decode(type, from: Data(body))
+        } catch {
+            throw BatonError(.invalidRequest, hint: "the JSON body does not match: \(Self.reason(error))")
+        }
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        switch error as? DecodingError {
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? "malformed JSON" : "bad value at '\(path)'"
+        case .keyNotFound(let key, _):
+            return "missing '\(key.stringValue)'"
+        default:
+            return "malformed JSON"
+        }
+    }
+
+    private func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return .json(Array(try encoder.encode(value)), status: status)
+    }
+}
+
+/// A client as the admin API shows it: never the secret's hash; the secret itself only at creation.
+struct ClientView: Encodable {
+    var client_id: String
+    var confidential: Bool
+    var grant_types: [Client.GrantType]
+    var allowed_scopes: [String]
+    var permissions: [Client.Permission]
+    var audience: String?
+    var policy: ClientPolicy
+    var client_secret: String?
+
+    init(_ client: Client, secret: String? = nil) {
+        client_id = client.id
+        confidential = client.isConfidential
+        grant_types = client.grantTypes
+        allowed_scopes = client.allowedScopes
+        permissions = client.permissions
+        audience = client.audience
+        policy = client.policy
+        client_secret = secret
+    }
+}
+
+/// A session as the admin API shows it.
+struct SessionView: Encodable {
+    var session_id: String
+    var client_id: String
+    var scope: String
+    var created_at: Int64
+    var expires_at: Int64
+    var refreshes: UInt64
+
+    init(_ state: FamilyState) {
+        session_id = state.session.description
+        client_id = state.clientID
+        scope = state.scope
+        created_at = state.createdAt / 1000
+        expires_at = state.expiresAt / 1000
+        refreshes = state.generation
+    }
+}

@@ -1,0 +1,46 @@
+import BatonCore
+import Hummingbird
+
+/// RFC 6749 token endpoint (§3.2, §6 refresh, §4.4 client credentials), RFC 7009 revocation and
+/// RFC 7662 introspection.
+struct OAuthController<Context: RequestContext>: Sendable {
+    let service: TokenService
+    let authenticator: ClientAuthenticator
+
+    func addRoutes(to router: Router<Context>) {
+        router.post("/oauth/token") { request, _ in try await token(request) }
+        router.post("/oauth/revoke") { request, _ in try await revoke(request) }
+        router.post("/oauth/introspect") { request, _ in try await introspect(request) }
+    }
+
+    private func token(_ request: Request) async throws -> Response {
+        var request = request
+        let form = try await request.formBody(limit: service.configuration.bodyLimit)
+        guard let grantType = form["grant_type"] else {
+            throw BatonError(.invalidRequest, hint: "missing parameter 'grant_type'")
+        }
+        let client = try await authenticator.authenticate(authorization: request.headers[.authorization], form: form)
+        let response: TokenResponse
+        switch grantType {
+        case "refresh_token": response = try await service.refresh(client: client, form: form)
+        case "client_credentials": response = try service.clientCredentials(client: client, form: form)
+        default: throw BatonError(.unsupportedGrantType, hint: "supported grants: refresh_token, client_credentials")
+        }
+        return .json(response.json())
+    }
+
+    private func revoke(_ request: Request) async throws -> Response {
+        var request = request
+        let form = try await request.formBody(limit: service.configuration.bodyLimit)
+        let client = try await authenticator.authenticate(authorization: request.headers[.authorization], form: form)
+        try await service.revoke(client: client, form: form)
+        return .json(Array("{}".utf8))
+    }
+
+    private func introspect(_ request: Request) async throws -> Response {
+        var request = request
+        let form = try await request.formBody(limit: service.configuration.bodyLimit)
+        let client = try await authenticator.authenticate(authorization: request.headers[.authorization], form: form)
+        return .json(try await service.introspect(client: client, form: form))
+    }
+}

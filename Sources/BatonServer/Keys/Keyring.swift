@@ -1,0 +1,114 @@
+import BatonCore
+import BatonCrypto
+import BatonStore
+import Foundation
+import Logging
+import Synchronization
+
+/// A worker's view of the signing keyset: every key unsealed once, the active one picked by the
+/// worker's own clock. Reloaded from Redis when the keyset's version changes.
+final class Keyring: Sendable {
+    private struct Snapshot {
+        var keys: [String: LoadedKey] = [:]
+        var version: Int64 = -1
+    }
+
+    private let store: KeysetStore
+    private let derivedKeys: DerivedKeys
+    private let logger: Logger
+    private let snapshot = Mutex(Snapshot())
+    /// How long a retired key stays in the JWKS: the longest access-token lifetime plus leeway (s).
+    let retention: Int64
+
+    init(store: KeysetStore, derivedKeys: DerivedKeys, retention: Int64, logger: Logger) {
+        self.store = store
+        self.derivedKeys = derivedKeys
+        self.retention = retention
+        self.logger = logger
+    }
+
+    /// The version of the keyset last loaded (-1 before the first load).
+    var version: Int64 { snapshot.withLock { $0.version } }
+
+    /// The key that signs at `now` (s), if any.
+    func activeKey(at now: Int64) -> LoadedKey? {
+        let keys = snapshot.withLock { $0.keys }
+        guard let record = SigningKeyRecord.active(in: keys.values.map(\.record), at: now) else { return nil }
+        return keys[record.keyID]
+    }
+
+    /// The key with this id, in whatever state.
+    func key(id: String) -> LoadedKey? {
+        snapshot.withLock { $0.keys[id] }
+    }
+
+    /// The public keys resource servers may need at `now`: next, active, and recently retired keys.
+    func jwks(at now: Int64) -> [UInt8] {
+        let keys = snapshot.withLock { $0.keys }.values
+            .filter { $0.record.isPublished(at: now, retention: retention) }
+            .sorted { $0.record.activatesAt > $1.record.activatesAt }
+        var body = Array(#"{"keys":["#.utf8)
+        for (index, key) in keys.enumerated() {
+            if index > 0 { body.append(UInt8(ascii: ",")) }
+            body += key.signingKey.jwk.json
+        }
+        return body + Array("]}".utf8)
+    }
+
+    /// Loads the keyset from Redis. Keys that cannot be unsealed are skipped with a loud error;
+    /// if there are keys but none can be unsealed, the master secret is wrong and this throws.
+    func reload() async throws {
+        let version = try await store.version()
+        let (records, undecodable) = try await store.records()
+        for field in undecodable {
+            logger.error("signing key record does not decode; ignoring it", metadata: ["baton.key.id": "\(field)"])
+        }
+        var keys: [String: LoadedKey] = [:]
+        for record in records {
+            do {
+                keys[record.keyID] = try unseal(record)
+            } catch {
+                logger.error("signing key cannot be unsealed (tampered, or another master secret); ignoring it",
+                             metadata: ["baton.key.id": "\(record.keyID)", "error": "\(error)"])
+            }
+        }
+        if !records.isEmpty && keys.isEmpty {
+            throw ConfigurationError(
+                "no signing key in Redis can be unsealed with this master secret: every worker must share one master secret")
+        }
+        snapshot.withLock { $0 = Snapshot(keys: keys, version: version) }
+    }
+
+    /// Makes sure a key is active: on the very first start, generates an ES256 key and stores it.
+    func ensureActiveKey(now: Int64, algorithm: SigningAlgorithm = .es256) async throws {
+        try await reload()
+        if activeKey(at: now) != nil { return }
+        if snapshot.withLock({ !$0.keys.isEmpty }) {
+            logger.warning("the keyset has keys but none is active now; rotate with `baton keys rotate --now`")
+            return
+        }
+        let record = try seal(try SigningKey.generate(algorithm), publishedAt: now, activatesAt: now)
+        if try await store.addFirst(record) {
+            logger.notice("generated the first signing key", metadata: ["baton.key.id": "\(record.keyID)", "alg": "\(algorithm.rawValue)"])
+        }
+        try await reload()
+    }
+
+    /// Seals a new key into a record.
+    func seal(_ key: SigningKey, publishedAt: Int64, activatesAt: Int64) throws -> SigningKeyRecord {
+        let sealed = try derivedKeys.keyEncryption.seal(try key.pkcs8(), authenticating: Array(key.keyID.utf8))
+        return SigningKeyRecord(keyID: key.keyID, algorithm: key.algorithm.rawValue,
+                                sealedPrivateKey: Base64URL.encodeToString(sealed),
+                                publishedAt: publishedAt, activatesAt: activatesAt)
+    }
+
+    private func unseal(_ record: SigningKeyRecord) throws -> LoadedKey {
+        let sealed = try Base64URL.decode(record.sealedPrivateKey)
+        let pkcs8 = try derivedKeys.keyEncryption.open(sealed, authenticating: Array(record.keyID.utf8))
+        let key = try SigningKey(pkcs8: pkcs8)
+        guard key.keyID == record.keyID, key.algorithm.rawValue == record.algorithm else {
+            throw ConfigurationError("the sealed key does not match its record")
+        }
+        return LoadedKey(record: record, signingKey: key)
+    }
+}

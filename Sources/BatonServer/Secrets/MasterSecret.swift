@@ -1,0 +1,61 @@
+import BatonCore
+import BatonCrypto
+import Foundation
+
+/// The one secret every other key is derived from (HKDF): refresh-token MACs, subject shards,
+/// and the key that seals signing keys. At least 32 bytes, given as base64 or in a file.
+public struct MasterSecret: Sendable {
+    let bytes: [UInt8]
+
+    /// The fewest bytes a master secret may have.
+    public static let minimumByteCount = 32
+
+    /// Creates a master secret from raw bytes.
+    public init(bytes: [UInt8]) throws {
+        guard bytes.count >= Self.minimumByteCount else {
+            throw ConfigurationError("the master secret must be at least \(Self.minimumByteCount) bytes (it has \(bytes.count))")
+        }
+        self.bytes = bytes
+    }
+
+    /// Parses base64 (standard or URL alphabet, padding optional).
+    public init(base64 text: String) throws {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let urlSafe = trimmed.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        guard let bytes = try? Base64URL.decode(urlSafe) else {
+            throw ConfigurationError("the master secret is not valid base64")
+        }
+        try self.init(bytes: bytes)
+    }
+
+    /// Reads the secret from `value`: base64 text, or the path of a file that holds it.
+    public static func load(_ value: String) throws -> MasterSecret {
+        if value.hasPrefix("/") || value.hasPrefix("./") {
+            guard let contents = FileManager.default.contents(atPath: value) else {
+                throw ConfigurationError("cannot read the master secret file \(value)")
+            }
+            return try MasterSecret(base64: String(decoding: contents, as: UTF8.self))
+        }
+        return try MasterSecret(base64: value)
+    }
+
+    /// Generates a new random 32-byte secret.
+    public static func generate() throws -> MasterSecret {
+        try MasterSecret(bytes: try Random.bytes(count: 32))
+    }
+
+    /// The secret as base64url text, for writing it to a file.
+    public var base64: String { Base64URL.encodeToString(bytes) }
+}
+
+/// A setting that makes the service unable to start, said plainly.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    /// What is wrong and how to fix it.
+    public let description: String
+
+    /// Creates the error.
+    public init(_ description: String) {
+        self.description = description
+    }
+}

@@ -1,0 +1,123 @@
+import ArgumentParser
+import BatonCore
+import BatonRedis
+import BatonServer
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// `baton serve`: one worker. Without --redis it runs its own redis-server (the embedded default).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run one Baton worker (with an embedded redis-server unless --redis is given)."
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "Address to bind. [BATON_HOST]")
+    var host: String = environment("BATON_HOST") ?? "127.0.0.1"
+
+    @Option(help: "Port to bind (0: any free port). [BATON_PORT]")
+    var port: Int = environment("BATON_PORT").flatMap { Int($0) } ?? 8080
+
+    @Option(help: "The issuer (iss) of every token; defaults to http://HOST:PORT. [BATON_ISSUER]")
+    var issuer: String? = environment("BATON_ISSUER")
+
+    @Option(name: .customLong("admin-token"), help: "Bearer token for /admin. The embedded default generates one into the data directory. [BATON_ADMIN_TOKEN]")
+    var adminToken: String? = environment("BATON_ADMIN_TOKEN")
+
+    @Option(name: .customLong("access-token-ttl"), help: "Default access-token lifetime, seconds. [BATON_ACCESS_TOKEN_TTL]")
+    var accessTokenTTL: Int = environment("BATON_ACCESS_TOKEN_TTL").flatMap { Int($0) } ?? ClientPolicy.standard.accessTokenTTL
+
+    @Option(name: .customLong("idle-timeout"), help: "Default sliding session idle timeout, seconds. [BATON_IDLE_TIMEOUT]")
+    var idleTimeout: Int = environment("BATON_IDLE_TIMEOUT").flatMap { Int($0) } ?? ClientPolicy.standard.idleTimeout
+
+    @Option(name: .customLong("absolute-lifetime"), help: "Default absolute session lifetime, seconds. [BATON_ABSOLUTE_LIFETIME]")
+    var absoluteLifetime: Int = environment("BATON_ABSOLUTE_LIFETIME").flatMap { Int($0) } ?? ClientPolicy.standard.absoluteLifetime
+
+    @Option(name: .customLong("grace-period"), help: "Default refresh grace window, seconds (0 disables). [BATON_GRACE_PERIOD]")
+    var gracePeriod: Int = environment("BATON_GRACE_PERIOD").flatMap { Int($0) } ?? ClientPolicy.standard.gracePeriod
+
+    @Option(name: .customLong("body-limit"), help: "Largest request body in bytes (413 beyond). [BATON_BODY_LIMIT]")
+    var bodyLimit: Int = environment("BATON_BODY_LIMIT").flatMap { Int($0) } ?? 16 * 1024
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical. [BATON_LOG_LEVEL]")
+    var logLevel: String = environment("BATON_LOG_LEVEL") ?? "info"
+
+    func run() async throws {
+        guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("unknown --log-level \(logLevel)") }
+        bootstrapLogging(level: level)
+        let logger = Logger(label: "baton")
+        let policy = ClientPolicy(accessTokenTTL: accessTokenTTL, idleTimeout: idleTimeout,
+                                  absoluteLifetime: absoluteLifetime, gracePeriod: gracePeriod)
+        do { try policy.validate() } catch let error as BatonError { throw ValidationError(error.hint) }
+
+        let embedded = store.redis == nil
+        let secret = try masterSecret(logger: logger)
+        var configuration = ServerConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.issuer = issuer ?? "http://\(host):\(port)"
+        configuration.adminToken = try adminToken ?? (embedded ? generatedAdminToken(logger: logger) : nil)
+        configuration.defaultPolicy = policy
+        configuration.bodyLimit = bodyLimit
+        if configuration.adminToken == nil {
+            logger.warning("no admin token configured: the /admin API is disabled")
+        }
+
+        let redisServer = embedded ? try await EmbeddedRedis.start(dataDirectory: store.dataDirectory, logger: logger) : nil
+        var redisConfiguration = try RedisConfiguration(url: redisServer?.url ?? store.redisURL)
+        redisConfiguration.connectionCount = store.redisConnections
+        redisConfiguration.commandTimeout = .milliseconds(store.redisTimeoutMilliseconds)
+        let redis = RedisClient(configuration: redisConfiguration)
+        do {
+            try await redis.waitUntilConnected(timeout: .seconds(10))
+            let app = try await BatonApplication.build(configuration: configuration, redis: redis, masterSecret: secret,
+                                                       logger: logger)
+            let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint],
+                                                          logger: logger))
+            try await group.run()
+            logger.info("draining: closing Redis connections")
+        } catch {
+            await redis.shutdown()
+            await redisServer?.stop()
+            throw error
+        }
+        await redis.shutdown()
+        logger.info("redis connections closed")
+        await redisServer?.stop()
+        logger.info("stopped")
+    }
+
+    /// The configured secret; with the embedded default, the one in the data directory (generated
+    /// on first start); with a shared Redis, no secret is an error.
+    private func masterSecret(logger: Logger) throws -> MasterSecret {
+        if let existing = try store.existingMasterSecret() { return existing }
+        guard store.redis == nil else {
+            throw ValidationError("--redis points at a shared Redis: set the same --master-secret (BATON_MASTER_SECRET) on every worker")
+        }
+        try FileManager.default.createDirectory(atPath: store.dataDirectory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let secret = try MasterSecret.generate()
+        try writeSecretFile(store.masterSecretFile, secret.base64)
+        logger.warning("""
+            GENERATED A NEW MASTER SECRET in \(store.masterSecretFile) (mode 0600). Every token depends on it: \
+            back it up, and give the same secret to every worker (BATON_MASTER_SECRET) before running more than one.
+            """)
+        return secret
+    }
+
+    /// The embedded default's admin token, kept in the data directory.
+    private func generatedAdminToken(logger: Logger) throws -> String {
+        let path = store.dataDirectory + "/admin.token"
+        if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+            return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let token = try MasterSecret.generate().base64
+        try writeSecretFile(path, token)
+        logger.notice("generated an admin token in \(path) (mode 0600)")
+        return token
+    }
+}
