@@ -1,6 +1,8 @@
 # Baton: `make run` and `make test` are all a fresh Debian machine needs.
 SWIFT ?= swift
 BUILD_FLAGS ?=
+PORT ?= 8080
+ARGS ?=
 
 .PHONY: deps build run test bench-redis bench-crypto clean
 
@@ -10,8 +12,17 @@ deps:
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS)
 
+# The embedded default: a private redis-server (unix socket, AOF) in ./data, supervised by the worker.
 run: deps
-	@echo "nothing to run yet: the service lands with the token-service issue"
+	$(SWIFT) build -c release --product baton
+	@echo
+	@echo "Baton on http://127.0.0.1:$(PORT) (data in ./data; Ctrl-C stops it). In another terminal:"
+	@echo "  curl -s http://127.0.0.1:$(PORT)/readyz"
+	@echo "  .build/release/baton clients add login --permission sessions"
+	@echo "  .build/release/baton clients add web --public --scope read"
+	@echo "  (then see README.md: Try it)"
+	@echo
+	.build/release/baton serve --port $(PORT) $(ARGS)
 
 test: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)

@@ -1,0 +1,53 @@
+import BatonTesting
+import Foundation
+import Testing
+
+/// DESIGN.md §7: with Redis away, token requests get a fast 503 `temporarily_unavailable` with
+/// `Retry-After`; when Redis is back, the same worker serves again by itself.
+@Suite struct RedisOutageTests {
+    @Test func redisDownMeansFast503AndRecoveryWithoutRestart() async throws {
+        try await withWorker(appendOnly: true) { worker in
+            let clients = try await worker.standardClients()
+            let token = try await worker.createSession(clients)["refresh_token"] as! String
+            worker.redisServer.kill()
+
+            let started = ContinuousClock.now
+            let down = try await worker.refresh(token)
+            let elapsed = ContinuousClock.now - started
+            #expect(down.status == 503 && down.error == "temporarily_unavailable")
+            #expect(down.headers["retry-after"] == "1")
+            #expect(elapsed < .milliseconds(750), "503 took \(elapsed)")
+            #expect(try await worker.get("/healthz").status == 200)
+            #expect(try await worker.get("/readyz").status == 503)
+            #expect(try await worker.get("/.well-known/jwks.json").status == 200)  // served from the loaded keyset
+
+            try await worker.redisServer.restart()
+            #expect(try await refreshesAgain(worker, token))
+            #expect(try await worker.get("/readyz").status == 200)
+        }
+    }
+
+    @Test func aFrozenRedisMeans503WithinTheTimeout() async throws {
+        try await withWorker(redisTimeout: .milliseconds(300)) { worker in
+            let clients = try await worker.standardClients()
+            let token = try await worker.createSession(clients)["refresh_token"] as! String
+            worker.redisServer.pause()
+            let started = ContinuousClock.now
+            let frozen = try await worker.refresh(token)
+            let elapsed = ContinuousClock.now - started
+            worker.redisServer.resume()
+            #expect(frozen.status == 503)
+            #expect(elapsed < .seconds(1), "503 took \(elapsed)")
+            #expect(try await refreshesAgain(worker, token))
+        }
+    }
+
+    /// Whether `token` refreshes again within 3 s (the worker reconnects by itself).
+    private func refreshesAgain(_ worker: TestWorker, _ token: String) async throws -> Bool {
+        for _ in 0..<300 {
+            if try await worker.refresh(token).status == 200 { return true }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return false
+    }
+}

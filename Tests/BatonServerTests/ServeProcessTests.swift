@@ -1,0 +1,118 @@
+import BatonServer
+import BatonTesting
+import Foundation
+import Testing
+
+/// `baton serve` and the management commands as real processes: the embedded default (its own
+/// redis-server, generated secrets, AOF), graceful shutdown, and refusal to run unsafely.
+@Suite struct ServeProcessTests {
+    static let binary: String = {
+        if let path = ProcessInfo.processInfo.environment["BATON_BINARY"] { return path }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/baton").path
+    }()
+
+    private func temporaryDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("baton-serve-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// Runs a management command to completion; returns its exit status and output.
+    private func baton(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        try runToCompletion(Self.binary, arguments)
+    }
+
+    private func serve(port: Int, dataDirectory: String, extra: [String] = []) throws -> ChildProcess {
+        try ChildProcess.spawn(Self.binary, ["serve", "--port", String(port), "--data-dir", dataDirectory] + extra,
+                               outputPath: dataDirectory + "/serve.log")
+    }
+
+    private func waitUntilReady(port: Int, _ child: ChildProcess) async throws {
+        for _ in 0..<500 {
+            guard child.isRunning else { throw TestFailure("baton serve exited at start") }
+            if let ready = try? await HTTPTestClient.send("GET", port: port, path: "/readyz", timeout: .seconds(1)), ready.status == 200 {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw TestFailure("baton serve did not become ready")
+    }
+
+    private func field(_ name: String, in output: String) -> String? {
+        output.split(separator: "\n").first { $0.hasPrefix(name + ":") }
+            .map { $0.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces).split(separator: " ").first.map(String.init) ?? "" }
+    }
+
+    @Test func embeddedDefaultServesPersistsAndStopsGracefully() async throws {
+        let data = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let port = try freeLoopbackPort()
+        var server = try serve(port: port, dataDirectory: data)
+        try await waitUntilReady(port: port, server)
+
+        let secretMode = try FileManager.default.attributesOfItem(atPath: data + "/master.secret")[.posixPermissions] as? Int
+        #expect(secretMode == 0o600)
+        let login = try baton(["clients", "add", "login", "--permission", "sessions", "--data-dir", data])
+        #expect(login.status == 0, "\(login.output)")
+        let loginSecret = try #require(field("client_secret", in: login.output))
+        #expect(try baton(["clients", "add", "app", "--public", "--scope", "read", "--data-dir", data]).status == 0)
+        #expect(try baton(["clients", "list", "--data-dir", data]).output.contains("app\tpublic"))
+
+        let auth = ("Authorization", "Basic " + Data("login:\(loginSecret)".utf8).base64EncodedString())
+        let session = try await HTTPTestClient.send("POST", port: port, path: "/v1/sessions",
+                                                    headers: [("Content-Type", "application/json"), auth],
+                                                    body: Array(#"{"sub":"alice","client_id":"app"}"#.utf8))
+        #expect(session.status == 201)
+        let form = "grant_type=refresh_token&client_id=app&refresh_token=" + (session.json["refresh_token"] as! String)
+        let refreshed = try await HTTPTestClient.send("POST", port: port, path: "/oauth/token",
+                                                      headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                                                      body: Array(form.utf8))
+        let latest = try #require(refreshed.json["refresh_token"] as? String)
+
+        // SIGTERM: drains, closes Redis, stops its redis-server, exits 0.
+        let redisPID = try String(contentsOfFile: data + "/redis.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let stopping = ContinuousClock.now
+        server.signal(SIGTERM)
+        let status = await server.waitForExit()
+        #expect(status == 0, "exit status \(status)")
+        #expect(ContinuousClock.now - stopping < .seconds(5))
+        #expect(!FileManager.default.fileExists(atPath: "/proc/\(redisPID)"))
+
+        // A restart on the same data directory keeps the session (AOF) and the secrets.
+        server = try serve(port: port, dataDirectory: data)
+        try await waitUntilReady(port: port, server)
+        let again = "grant_type=refresh_token&client_id=app&refresh_token=" + latest
+        let afterRestart = try await HTTPTestClient.send("POST", port: port, path: "/oauth/token",
+                                                         headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                                                         body: Array(again.utf8))
+        #expect(afterRestart.status == 200, "\(afterRestart.text)")
+        let listed = try baton(["sessions", "list", "alice", "--data-dir", data])
+        #expect(listed.status == 0 && listed.output.contains("\tapp\t"), "\(listed.output)")
+        let revoked = try baton(["sessions", "revoke", "alice", "--all", "--data-dir", data])
+        #expect(revoked.output.contains("1 sessions ended"), "\(revoked.output)")
+        server.signal(SIGTERM)
+        #expect(await server.waitForExit() == 0)
+    }
+
+    @Test func aSharedRedisWithoutAMasterSecretIsRefused() async throws {
+        let redis = try await RedisServer.start()
+        defer { redis.stop() }
+        let data = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let server = try serve(port: try freeLoopbackPort(), dataDirectory: data, extra: ["--redis", redis.url])
+        let status = await server.waitForExit()
+        #expect(status != 0)
+        let log = try String(contentsOfFile: data + "/serve.log", encoding: .utf8)
+        #expect(log.contains("master-secret"), "\(log)")
+    }
+
+    @Test func badSettingsAreClearErrors() throws {
+        let port = try baton(["serve", "--redis", "http://nope", "--master-secret", String(repeating: "A", count: 43)])
+        #expect(port.status != 0 && port.output.contains("redis:// or unix://"), "\(port.output)")
+        let secret = try baton(["serve", "--redis", "redis://127.0.0.1:1", "--master-secret", "c2hvcnQ="])
+        #expect(secret.status != 0 && secret.output.contains("at least 32 bytes"), "\(secret.output)")
+        let policy = try baton(["serve", "--grace-period=-5"])
+        #expect(policy.status != 0 && policy.output.contains("grace_period"), "\(policy.output)")
+    }
+}

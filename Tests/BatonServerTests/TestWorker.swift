@@ -1,0 +1,207 @@
+import BatonCore
+import BatonRedis
+import BatonServer
+import BatonTesting
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// One Baton worker in this process on a fresh redis-server, reached over real HTTP on a free
+/// port. Records its log lines so tests can see events such as `reuse_detected`.
+final class TestWorker: Sendable {
+    static let adminToken = "test-admin-token"
+
+    let redisServer: RedisServer
+    let redis: RedisClient
+    let port: Int
+    let masterSecret: MasterSecret
+    let logs: LogRecorder
+    private let group: ServiceGroup
+    private let running: Task<Void, any Error>
+
+    private init(redisServer: RedisServer, redis: RedisClient, port: Int, masterSecret: MasterSecret, logs: LogRecorder,
+                 group: ServiceGroup, running: Task<Void, any Error>) {
+        self.redisServer = redisServer
+        self.redis = redis
+        self.port = port
+        self.masterSecret = masterSecret
+        self.logs = logs
+        self.group = group
+        self.running = running
+    }
+
+    /// Starts Redis and a worker; `configure` may change the server configuration.
+    static func start(redisTimeout: Duration = .milliseconds(500), appendOnly: Bool = false,
+                      configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestWorker {
+        let redisServer = try await RedisServer.start(appendOnly: appendOnly)
+        var redisConfiguration = try RedisConfiguration(url: redisServer.url)
+        redisConfiguration.commandTimeout = redisTimeout
+        redisConfiguration.connectionCount = 2
+        let redis = RedisClient(configuration: redisConfiguration)
+        try await redis.waitUntilConnected()
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        configuration.issuer = "https://baton.test"
+        configuration.adminToken = adminToken
+        configure(&configuration)
+        let logs = LogRecorder()
+        let logger = Logger(label: "baton-test") { _ in logs }
+        let secret = try MasterSecret.generate()
+        let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let app = try await BatonApplication.build(configuration: configuration, redis: redis, masterSecret: secret,
+                                                   logger: logger) { port in portContinuation.yield(port) }
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let running = Task { try await group.run() }
+        var ports = portStream.makeAsyncIterator()
+        guard let port = await ports.next() else { throw TestFailure("the worker did not start") }
+        return TestWorker(redisServer: redisServer, redis: redis, port: port, masterSecret: secret, logs: logs,
+                          group: group, running: running)
+    }
+
+    /// Stops the worker, its Redis client and the redis-server.
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await running.value
+        await redis.shutdown()
+        redisServer.stop()
+    }
+
+    // MARK: HTTP
+
+    func get(_ path: String, headers: [(String, String)] = []) async throws -> HTTPTestResponse {
+        try await HTTPTestClient.send("GET", port: port, path: path, headers: headers)
+    }
+
+    func post(_ path: String, form: [String: String], headers: [(String, String)] = []) async throws -> HTTPTestResponse {
+        try await HTTPTestClient.send("POST", port: port, path: path,
+                                      headers: [("Content-Type", "application/x-www-form-urlencoded")] + headers,
+                                      body: Array(Self.formEncode(form).utf8))
+    }
+
+    func postJSON(_ path: String, _ json: String, headers: [(String, String)] = []) async throws -> HTTPTestResponse {
+        try await HTTPTestClient.send("POST", port: port, path: path,
+                                      headers: [("Content-Type", "application/json")] + headers, body: Array(json.utf8))
+    }
+
+    func admin(_ method: String, _ path: String, json: String? = nil) async throws -> HTTPTestResponse {
+        var headers = [("Authorization", "Bearer \(Self.adminToken)")]
+        if json != nil { headers.append(("Content-Type", "application/json")) }
+        return try await HTTPTestClient.send(method, port: port, path: path, headers: headers, body: Array((json ?? "").utf8))
+    }
+
+    static func formEncode(_ form: [String: String]) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return form.sorted { $0.key < $1.key }
+            .map { "\($0.key.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
+            .joined(separator: "&")
+    }
+
+    static func basic(_ id: String, _ secret: String) -> (String, String) {
+        ("Authorization", "Basic " + Data("\(id):\(secret)".utf8).base64EncodedString())
+    }
+
+    // MARK: Setup helpers
+
+    /// Creates a client through the admin API; returns its secret (nil for public clients).
+    @discardableResult
+    func createClient(_ id: String, json extra: String = "") async throws -> String? {
+        let body = #"{"client_id":"\#(id)"\#(extra.isEmpty ? "" : "," + extra)}"#
+        let response = try await admin("POST", "/admin/clients", json: body)
+        guard response.status == 201, let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] else {
+            throw TestFailure("creating client \(id) failed: \(response.status) \(response.text)")
+        }
+        return object["client_secret"] as? String
+    }
+
+    /// A login backend and a public app client, ready for sessions.
+    func standardClients(appPolicy: String = "") async throws -> StandardClients {
+        let loginSecret = try await createClient("login", json: #""permissions":["sessions"]"#)!
+        try await createClient("app", json: #""public":true,"allowed_scopes":["read","write"]"# + (appPolicy.isEmpty ? "" : "," + appPolicy))
+        return StandardClients(loginSecret: loginSecret)
+    }
+
+    /// Creates a session for `subject` on `client`; returns the token response's members.
+    func createSession(_ clients: StandardClients, subject: String = "alice", client: String = "app",
+                       scope: String? = nil) async throws -> [String: Any] {
+        var body = #"{"sub":"\#(subject)","client_id":"\#(client)""#
+        if let scope { body += #","scope":"\#(scope)""# }
+        body += "}"
+        let response = try await postJSON("/v1/sessions", body, headers: [Self.basic("login", clients.loginSecret)])
+        guard response.status == 201, let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] else {
+            throw TestFailure("creating a session failed: \(response.status) \(response.text)")
+        }
+        return object
+    }
+
+    /// Presents a refresh token as the public `app` client (or another client).
+    func refresh(_ token: String, client: String = "app", extra: [String: String] = [:]) async throws -> HTTPTestResponse {
+        var form = ["grant_type": "refresh_token", "refresh_token": token, "client_id": client]
+        form.merge(extra) { $1 }
+        return try await post("/oauth/token", form: form)
+    }
+}
+
+/// The clients `standardClients()` creates.
+struct StandardClients {
+    var loginSecret: String
+}
+
+extension HTTPTestResponse {
+    /// The body as a JSON object (empty if it is not one).
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]) ?? [:]
+    }
+
+    /// The `error` member of an error body.
+    var error: String? { json["error"] as? String }
+}
+
+/// Runs `body` with a fresh worker and stops it afterwards.
+func withWorker(redisTimeout: Duration = .milliseconds(500), appendOnly: Bool = false,
+                configure: (inout ServerConfiguration) -> Void = { _ in },
+                _ body: (TestWorker) async throws -> Void) async throws {
+    let worker = try await TestWorker.start(redisTimeout: redisTimeout, appendOnly: appendOnly, configure: configure)
+    do {
+        try await body(worker)
+    } catch {
+        await worker.stop()
+        throw error
+    }
+    await worker.stop()
+}
+
+/// Keeps every log line a worker writes, for assertions on events.
+final class LogRecorder: LogHandler, Sendable {
+    private let lines = Mutex<[String]>([])
+
+    var metadata: Logger.Metadata {
+        get { [:] }
+        set {}
+    }
+
+    var logLevel: Logger.Level {
+        get { .info }
+        set {}
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { nil }
+        set {}
+    }
+
+    func log(event: LogEvent) {
+        let rendered = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        lines.withLock { $0.append("\(event.level) \(event.message) \(rendered)") }
+    }
+
+    /// Every line so far.
+    var all: [String] { lines.withLock { $0 } }
+}
+
+/// A fixture step that did not work out.
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
