@@ -39,5 +39,18 @@ public struct RedisError: Error, Sendable, Equatable, CustomStringConvertible {
         return message.split(separator: " ", maxSplits: 1).first
     }
 
+    /// Whether the failure should pass by itself: the server is away, slow, or busy loading its
+    /// data or running a script, rather than refusing the command for good.
+    public var isTransient: Bool {
+        switch code {
+        case .timeout, .notConnected, .connectionClosed, .connectFailed:
+            return true
+        case .server:
+            return ["LOADING", "BUSY", "TRYAGAIN", "MASTERDOWN", "CLUSTERDOWN"].contains(serverErrorPrefix ?? "")
+        default:
+            return false
+        }
+    }
+
     public var description: String { "redis \(code.rawValue): \(message)" }
 }

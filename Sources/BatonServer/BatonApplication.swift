@@ -26,7 +26,7 @@ public enum BatonApplication {
         let registry = ClientRegistry(store: ClientStore(redis: redis))
         let keyring = Keyring(store: KeysetStore(redis: redis), derivedKeys: derivedKeys,
                               retention: 86_400 + configuration.keyRetentionLeeway, logger: logger)
-        try await keyring.ensureActiveKey(now: WallClock.milliseconds() / 1000)
+        try await waitForRedis(logger: logger) { try await keyring.ensureActiveKey(now: WallClock.milliseconds() / 1000) }
         let families = FamilyStore(redis: redis)
         let service = TokenService(configuration: configuration, families: families, clients: registry,
                                    keyring: keyring, codec: codec, logger: logger)
@@ -49,6 +49,24 @@ public enum BatonApplication {
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger
         )
+    }
+
+    /// Runs `step`, retrying for up to a minute while Redis is transiently away (restarting, or
+    /// loading a large dataset after a restart).
+    static func waitForRedis(logger: Logger, _ step: () async throws -> Void) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        var announced = false
+        while true {
+            do {
+                return try await step()
+            } catch let error as RedisError where error.isTransient && ContinuousClock.now < deadline {
+                if !announced {
+                    logger.notice("waiting for Redis", metadata: ["redis.error": "\(error)"])
+                    announced = true
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
     }
 
     /// The admin operations on a Redis, for the CLI (`baton clients`, `baton sessions`).

@@ -16,14 +16,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             return .error(error)
         } catch let error as RedisError {
-            switch error.code {
-            case .timeout, .notConnected, .connectionClosed, .connectFailed, .shutdown:
-                context.logger.warning("redis unavailable", metadata: ["redis.error": "\(error)"])
-                return .error(BatonError(.temporarilyUnavailable, hint: "the session store is unavailable; retry shortly"))
-            default:
+            guard error.isTransient || error.code == .shutdown else {
                 context.logger.error("redis error", metadata: ["redis.error": "\(error)"])
                 return .error(BatonError(.serverError, hint: "internal error"))
             }
+            context.logger.warning("redis unavailable", metadata: ["redis.error": "\(error)"])
+            return .error(BatonError(.temporarilyUnavailable, hint: "the session store is unavailable; retry shortly"))
         } catch let error as any HTTPResponseError {
             return .error(Self.translate(error.status))
         } catch {
