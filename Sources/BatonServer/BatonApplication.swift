@@ -1,4 +1,5 @@
 import BatonCore
+import BatonCrypto
 import BatonRedis
 import BatonStore
 import Hummingbird
@@ -24,9 +25,16 @@ public enum BatonApplication {
         let derivedKeys = try DerivedKeys(masterSecret)
         let codec = RefreshTokenCodec(keys: derivedKeys)
         let registry = ClientRegistry(store: ClientStore(redis: redis))
-        let keyring = Keyring(store: KeysetStore(redis: redis), derivedKeys: derivedKeys,
-                              retention: 86_400 + configuration.keyRetentionLeeway, logger: logger)
-        try await waitForRedis(logger: logger) { try await keyring.ensureActiveKey(now: WallClock.milliseconds() / 1000) }
+        guard let algorithm = SigningAlgorithm(rawValue: configuration.signingAlgorithm) else {
+            throw ConfigurationError("unknown signing algorithm \(configuration.signingAlgorithm): use ES256, EdDSA or RS256")
+        }
+        let sealer = KeySealer(derivedKeys: derivedKeys)
+        let keysetStore = KeysetStore(redis: redis)
+        let keyring = Keyring(store: keysetStore, sealer: sealer, retention: configuration.keyRetention, logger: logger)
+        try await waitForRedis(logger: logger) {
+            try await keyring.ensureActiveKey(now: WallClock.milliseconds() / 1000, algorithm: algorithm)
+        }
+        let keys = KeyManager(store: keysetStore, sealer: sealer, retention: configuration.keyRetention)
         let families = FamilyStore(redis: redis)
         let service = TokenService(configuration: configuration, families: families, clients: registry,
                                    keyring: keyring, codec: codec, logger: logger)
@@ -40,15 +48,23 @@ public enum BatonApplication {
         SessionController(service: service, authenticator: authenticator).addRoutes(to: router)
         WellKnownController(configuration: configuration, keyring: keyring).addRoutes(to: router)
         HealthController(redis: redis, keyring: keyring).addRoutes(to: router)
-        AdminController(admin: admin, adminToken: configuration.adminToken, bodyLimit: configuration.bodyLimit)
+        AdminController(admin: admin, keys: keys, keyring: keyring, algorithm: algorithm,
+                        adminToken: configuration.adminToken, bodyLimit: configuration.bodyLimit)
             .addRoutes(to: router)
 
-        return Application(
+        var app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "baton"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger
         )
+        app.addServices(ControlChannelListener(redis: redis, keyring: keyring, clients: registry,
+                                               pollInterval: configuration.keysetPollInterval, logger: logger))
+        if let period = configuration.rotationPeriod {
+            app.addServices(RotationScheduler(keys: keys, keyring: keyring, period: period,
+                                              lead: configuration.rotationLead, algorithm: algorithm, logger: logger))
+        }
+        return app
     }
 
     /// Runs `step`, retrying for up to a minute while Redis is transiently away (restarting, or
@@ -67,6 +83,13 @@ public enum BatonApplication {
                 try await Task.sleep(for: .milliseconds(100))
             }
         }
+    }
+
+    /// The key operations on a Redis, for the CLI (`baton keys`).
+    public static func keyManager(redis: RedisClient, masterSecret: MasterSecret,
+                                  retention: Int64 = ServerConfiguration().keyRetention) throws -> KeyManager {
+        KeyManager(store: KeysetStore(redis: redis), sealer: KeySealer(derivedKeys: try DerivedKeys(masterSecret)),
+                   retention: retention)
     }
 
     /// The admin operations on a Redis, for the CLI (`baton clients`, `baton sessions`).

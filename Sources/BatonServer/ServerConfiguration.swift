@@ -14,10 +14,21 @@ public struct ServerConfiguration: Sendable {
     public var defaultPolicy: ClientPolicy = .standard
     /// Largest request body accepted (413 beyond).
     public var bodyLimit: Int = 16 * 1024
-    /// Leeway added to the access-token lifetime before a retired key leaves the JWKS (s).
-    public var keyRetentionLeeway: Int64 = 60
-    /// The JWKS `Cache-Control: max-age` (s).
-    public var jwksMaxAge: Int = 60
+    /// How long a retired key stays in the JWKS (s): the longest access-token lifetime a client
+    /// can have (one day) plus a minute of leeway, so every token it signed still verifies.
+    public var keyRetention: Int64 = 86_400 + 60
+    /// The lead time of a rotation (s): a new key is published this long before it signs.
+    public var rotationLead: Int64 = 300
+    /// Rotate automatically this often (s); nil: only on request.
+    public var rotationPeriod: Int64?
+    /// The algorithm of keys this worker generates.
+    public var signingAlgorithm: String = "ES256"
+    /// How often each worker checks the keyset version, in case a broadcast was lost.
+    public var keysetPollInterval: Duration = .seconds(1)
+
+    /// The JWKS `Cache-Control: max-age` (s): never longer than the rotation lead, so a resource
+    /// server that refreshes on that schedule has seen every key before it signs.
+    public var jwksMaxAge: Int { Int(max(0, min(300, rotationLead))) }
 
     /// A configuration with every default.
     public init() {}

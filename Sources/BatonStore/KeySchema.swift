@@ -22,6 +22,8 @@ public enum KeySchema {
     public static let clients = "bt:{ctl}:clients"
     /// The signing keyset (hash: kid → JSON with the sealed private key).
     public static let keys = "bt:{ctl}:keys"
+    /// The lock (SET NX PX) that lets one worker perform a scheduled rotation.
+    public static let rotationLock = "bt:{ctl}:rotate-lock"
     /// A counter bumped on every keyset or client change.
     public static let version = "bt:{ctl}:ver"
     /// The pub/sub channel that announces changes to every worker.

@@ -37,11 +37,26 @@ public struct KeysetStore: Sendable {
         return reply.int == 1
     }
 
-    /// Writes (adds or replaces) records, bumps the version and announces it.
-    public func save(_ records: [SigningKeyRecord]) async throws {
-        var arguments = [KeySchema.controlChannel]
-        for record in records { arguments += [record.keyID, try Self.json(record)] }
-        _ = try await redis.evaluate(saveKeysScript, keys: [KeySchema.keys, KeySchema.version], arguments: arguments)
+    /// Applies a change only if the version is still `expectedVersion` (no other change came in
+    /// between), bumps the version and announces it; returns the new version, or nil on a conflict.
+    public func apply(_ change: KeysetPlan.Change, expectedVersion: Int64) async throws -> Int64? {
+        var arguments = [KeySchema.controlChannel, String(expectedVersion), String(change.remove.count)]
+        arguments += change.remove
+        for record in change.write { arguments += [record.keyID, try Self.json(record)] }
+        let reply = try await redis.evaluate(applyChangeScript, keys: [KeySchema.keys, KeySchema.version], arguments: arguments)
+        guard let version = reply.int else { throw RedisError(.unexpectedReply, "keyset change answered \(reply)") }
+        return version < 0 ? nil : version
+    }
+
+    /// Takes the scheduled-rotation lock for `milliseconds` if nobody holds it; `token` proves ownership.
+    public func acquireRotationLock(token: String, milliseconds: Int64) async throws -> Bool {
+        let reply = try await redis.send("SET", KeySchema.rotationLock, token, "NX", "PX", String(milliseconds))
+        return reply == .status("OK")
+    }
+
+    /// Releases the lock if `token` still holds it.
+    public func releaseRotationLock(token: String) async throws {
+        _ = try await redis.evaluate(releaseLockScript, keys: [KeySchema.rotationLock], arguments: [token])
     }
 
     /// The keyset's version counter.
@@ -65,10 +80,20 @@ private let addFirstKeyScript = RedisScript("""
     return 1
     """)
 
-/// KEYS: keyset, version. ARGV: control channel, then kid and record JSON pairs.
-private let saveKeysScript = RedisScript("""
-    for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+/// KEYS: keyset, version. ARGV: control channel, expected version, number of removals, the
+/// removed kids, then kid and record JSON pairs. Returns the new version, or -1 on a conflict.
+private let applyChangeScript = RedisScript("""
+    if tonumber(redis.call('GET', KEYS[2]) or '0') ~= tonumber(ARGV[2]) then return -1 end
+    local removals = tonumber(ARGV[3])
+    for i = 4, 3 + removals do redis.call('HDEL', KEYS[1], ARGV[i]) end
+    for i = 4 + removals, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
     local version = redis.call('INCR', KEYS[2])
     redis.call('PUBLISH', ARGV[1], 'keys ' .. version)
     return version
+    """)
+
+/// KEYS: the lock. ARGV: the owner's token. Deletes the lock only if the token still holds it.
+private let releaseLockScript = RedisScript("""
+    if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+    return 0
     """)

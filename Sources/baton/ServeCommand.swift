@@ -43,6 +43,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("body-limit"), help: "Largest request body in bytes (413 beyond). [BATON_BODY_LIMIT]")
     var bodyLimit: Int = environment("BATON_BODY_LIMIT").flatMap { Int($0) } ?? 16 * 1024
 
+    @Option(name: .customLong("signing-alg"), help: "Algorithm of keys this worker generates: ES256, EdDSA or RS256. [BATON_SIGNING_ALG]")
+    var signingAlgorithm: String = environment("BATON_SIGNING_ALG") ?? "ES256"
+
+    @Option(name: .customLong("rotate-every"), help: "Rotate signing keys on this schedule (e.g. 24h); one worker does each rotation. [BATON_ROTATE_EVERY]")
+    var rotateEvery: String? = environment("BATON_ROTATE_EVERY")
+
+    @Option(name: .customLong("rotation-lead"), help: "How long a new key is published before it signs (e.g. 5m). [BATON_ROTATION_LEAD]")
+    var rotationLead: String = environment("BATON_ROTATION_LEAD") ?? "5m"
+
+    @Option(name: .customLong("keyset-poll-ms"), help: "How often to check the keyset version in case a broadcast was lost. [BATON_KEYSET_POLL_MS]")
+    var keysetPollMilliseconds: Int = environment("BATON_KEYSET_POLL_MS").flatMap { Int($0) } ?? 1000
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical. [BATON_LOG_LEVEL]")
     var logLevel: String = environment("BATON_LOG_LEVEL") ?? "info"
 
@@ -63,6 +75,11 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.adminToken = try adminToken ?? (embedded ? generatedAdminToken(logger: logger) : nil)
         configuration.defaultPolicy = policy
         configuration.bodyLimit = bodyLimit
+        configuration.signingAlgorithm = signingAlgorithm
+        configuration.rotationLead = try parseSeconds(rotationLead, option: "--rotation-lead")
+        configuration.rotationPeriod = try rotateEvery.map { try parseSeconds($0, option: "--rotate-every") }
+        configuration.keysetPollInterval = .milliseconds(max(10, keysetPollMilliseconds))
+        if let period = configuration.rotationPeriod, period < 1 { throw ValidationError("--rotate-every must be at least 1s") }
         if configuration.adminToken == nil {
             logger.warning("no admin token configured: the /admin API is disabled")
         }

@@ -71,7 +71,7 @@ import Testing
         defer { server.stop() }
         let client = RedisClient(configuration: try RedisConfiguration(url: "redis://:wrong@127.0.0.1:\(server.port)"))
         await #expect {
-            try await client.waitUntilConnected(timeout: .milliseconds(500))
+            try await client.waitUntilConnected(timeout: .seconds(3))
         } throws: { error in
             let error = error as? RedisError
             return error?.code == .notConnected && error?.message.contains("WRONGPASS") == true

@@ -6,12 +6,6 @@ import Testing
 /// `baton serve` and the management commands as real processes: the embedded default (its own
 /// redis-server, generated secrets, AOF), graceful shutdown, and refusal to run unsafely.
 @Suite struct ServeProcessTests {
-    static let binary: String = {
-        if let path = ProcessInfo.processInfo.environment["BATON_BINARY"] { return path }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/baton").path
-    }()
-
     private func temporaryDirectory() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("baton-serve-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -20,23 +14,12 @@ import Testing
 
     /// Runs a management command to completion; returns its exit status and output.
     private func baton(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        try runToCompletion(Self.binary, arguments)
+        try runToCompletion(batonBinary, arguments)
     }
 
     private func serve(port: Int, dataDirectory: String, extra: [String] = []) throws -> ChildProcess {
-        try ChildProcess.spawn(Self.binary, ["serve", "--port", String(port), "--data-dir", dataDirectory] + extra,
+        try ChildProcess.spawn(batonBinary, ["serve", "--port", String(port), "--data-dir", dataDirectory] + extra,
                                outputPath: dataDirectory + "/serve.log")
-    }
-
-    private func waitUntilReady(port: Int, _ child: ChildProcess) async throws {
-        for _ in 0..<500 {
-            guard child.isRunning else { throw TestFailure("baton serve exited at start") }
-            if let ready = try? await HTTPTestClient.send("GET", port: port, path: "/readyz", timeout: .seconds(1)), ready.status == 200 {
-                return
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        throw TestFailure("baton serve did not become ready")
     }
 
     private func field(_ name: String, in output: String) -> String? {
@@ -49,7 +32,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: data) }
         let port = try freeLoopbackPort()
         var server = try serve(port: port, dataDirectory: data)
-        try await waitUntilReady(port: port, server)
+        try await waitUntilReady(port: port, server, logPath: data + "/serve.log")
 
         let secretMode = try FileManager.default.attributesOfItem(atPath: data + "/master.secret")[.posixPermissions] as? Int
         #expect(secretMode == 0o600)
@@ -81,7 +64,7 @@ import Testing
 
         // A restart on the same data directory keeps the session (AOF) and the secrets.
         server = try serve(port: port, dataDirectory: data)
-        try await waitUntilReady(port: port, server)
+        try await waitUntilReady(port: port, server, logPath: data + "/serve.log")
         let again = "grant_type=refresh_token&client_id=app&refresh_token=" + latest
         let afterRestart = try await HTTPTestClient.send("POST", port: port, path: "/oauth/token",
                                                          headers: [("Content-Type", "application/x-www-form-urlencoded")],

@@ -1,4 +1,5 @@
 import BatonCore
+import BatonCrypto
 import BatonStore
 import Foundation
 import Hummingbird
@@ -7,6 +8,9 @@ import Hummingbird
 /// revoke all), behind the admin bearer token.
 struct AdminController<Context: RequestContext>: Sendable {
     let admin: AdminService
+    let keys: KeyManager
+    let keyring: Keyring
+    let algorithm: SigningAlgorithm
     let adminToken: String?
     let bodyLimit: Int
 
@@ -27,6 +31,7 @@ struct AdminController<Context: RequestContext>: Sendable {
             try await admin.removeClient(try id(context))
             return Response(status: .noContent)
         }
+        addKeyRoutes(to: group)
         group.get("users/:sub/sessions") { _, context in
             try json(try await admin.sessions(of: try subject(context)).map(SessionView.init))
         }
@@ -38,6 +43,29 @@ struct AdminController<Context: RequestContext>: Sendable {
             guard let sid = context.parameters.get("sid"), try await admin.revokeSession(sid, of: try subject(context)) else {
                 throw BatonError(.notFound, hint: "no such session")
             }
+            return Response(status: .noContent)
+        }
+    }
+
+    private func addKeyRoutes(to group: RouterGroup<Context>) {
+        group.get("keys") { _, _ in try json(try await keys.list()) }
+        group.post("keys/rotate") { request, _ in
+            let body = try await decode(RotationRequest.self, from: request)
+            guard let algorithm = body.alg.map({ SigningAlgorithm(rawValue: $0) }) ?? self.algorithm else {
+                throw BatonError(.invalidRequest, hint: "alg must be ES256, EdDSA or RS256")
+            }
+            guard (0...86_400).contains(body.lead ?? 0) else {
+                throw BatonError(.invalidRequest, hint: "lead must be between 0 and 86400 seconds")
+            }
+            let record = try await keys.rotate(algorithm: algorithm, lead: body.now == true ? 0 : body.lead ?? 300)
+            try await keyring.reload()
+            return try json(["kid": record.keyID, "activates_at": String(record.activatesAt)], status: .created)
+        }
+        group.post("keys/:kid/revoke") { _, context in
+            guard let kid = context.parameters.get("kid"), try await keys.revoke(kid, algorithm: algorithm) else {
+                throw BatonError(.notFound, hint: "no such key")
+            }
+            try await keyring.reload()
             return Response(status: .noContent)
         }
     }
@@ -83,6 +111,13 @@ struct AdminController<Context: RequestContext>: Sendable {
         encoder.outputFormatting = [.sortedKeys]
         return .json(Array(try encoder.encode(value)), status: status)
     }
+}
+
+/// `POST /admin/keys/rotate`: `{"alg"?: "ES256", "lead"?: 300, "now"?: false}`.
+struct RotationRequest: Decodable {
+    var alg: String?
+    var lead: Int64?
+    var now: Bool?
 }
 
 /// A client as the admin API shows it: never the secret's hash; the secret itself only at creation.

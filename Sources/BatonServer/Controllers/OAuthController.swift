@@ -26,7 +26,7 @@ struct OAuthController<Context: RequestContext>: Sendable {
         case "client_credentials": response = try service.clientCredentials(client: client, form: form)
         default: throw BatonError(.unsupportedGrantType, hint: "supported grants: refresh_token, client_credentials")
         }
-        return .json(response.json())
+        return .token(response)
     }
 
     private func revoke(_ request: Request) async throws -> Response {

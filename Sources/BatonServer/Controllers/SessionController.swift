@@ -19,6 +19,6 @@ struct SessionController<Context: RequestContext>: Sendable {
         let body = try await request.jsonBody(limit: service.configuration.bodyLimit)
         let caller = try await authenticator.authenticate(authorization: authorization, form: try FormBody([]))
         let response = try await service.createSession(caller: caller, request: try SessionRequest(json: body))
-        return .json(response.json(), status: .created)
+        return .token(response, status: .created)
     }
 }

@@ -1,7 +1,18 @@
 import BatonCore
+import HTTPTypes
 import Hummingbird
 
+extension HTTPField.Name {
+    /// The kid that signed the access token in a token response, for operators and tests.
+    static let batonKeyID = HTTPField.Name("Baton-Key-ID")!
+}
+
 extension Response {
+    /// A token response (RFC 6749 §5.1) naming the signing key in `Baton-Key-ID`.
+    static func token(_ response: TokenResponse, status: HTTPResponse.Status = .ok) -> Response {
+        .json(response.json(), status: status, headers: [.batonKeyID: response.keyID])
+    }
+
     /// A JSON response; token responses add `Cache-Control: no-store` (RFC 6749 §5.1).
     static func json(_ body: [UInt8], status: HTTPResponse.Status = .ok, noStore: Bool = true,
                      headers extra: HTTPFields = [:]) -> Response {

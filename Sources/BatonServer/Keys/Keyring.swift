@@ -14,15 +14,15 @@ final class Keyring: Sendable {
     }
 
     private let store: KeysetStore
-    private let derivedKeys: DerivedKeys
+    private let sealer: KeySealer
     private let logger: Logger
     private let snapshot = Mutex(Snapshot())
     /// How long a retired key stays in the JWKS: the longest access-token lifetime plus leeway (s).
     let retention: Int64
 
-    init(store: KeysetStore, derivedKeys: DerivedKeys, retention: Int64, logger: Logger) {
+    init(store: KeysetStore, sealer: KeySealer, retention: Int64, logger: Logger) {
         self.store = store
-        self.derivedKeys = derivedKeys
+        self.sealer = sealer
         self.retention = retention
         self.logger = logger
     }
@@ -55,6 +55,11 @@ final class Keyring: Sendable {
         return body + Array("]}".utf8)
     }
 
+    /// Every key record as last loaded, with the version.
+    var records: (records: [SigningKeyRecord], version: Int64) {
+        snapshot.withLock { ($0.keys.values.map(\.record), $0.version) }
+    }
+
     /// Loads the keyset from Redis. Keys that cannot be unsealed are skipped with a loud error;
     /// if there are keys but none can be unsealed, the master secret is wrong and this throws.
     func reload() async throws {
@@ -66,7 +71,7 @@ final class Keyring: Sendable {
         var keys: [String: LoadedKey] = [:]
         for record in records {
             do {
-                keys[record.keyID] = try unseal(record)
+                keys[record.keyID] = try sealer.unseal(record)
             } catch {
                 logger.error("signing key cannot be unsealed (tampered, or another master secret); ignoring it",
                              metadata: ["baton.key.id": "\(record.keyID)", "error": "\(error)"])
@@ -76,7 +81,10 @@ final class Keyring: Sendable {
             throw ConfigurationError(
                 "no signing key in Redis can be unsealed with this master secret: every worker must share one master secret")
         }
-        snapshot.withLock { $0 = Snapshot(keys: keys, version: version) }
+        snapshot.withLock { snapshot in
+            // A slower, older reload never replaces a newer one.
+            if version >= snapshot.version { snapshot = Snapshot(keys: keys, version: version) }
+        }
     }
 
     /// Makes sure a key is active: on the very first start, generates an ES256 key and stores it.
@@ -87,28 +95,10 @@ final class Keyring: Sendable {
             logger.warning("the keyset has keys but none is active now; rotate with `baton keys rotate --now`")
             return
         }
-        let record = try seal(try SigningKey.generate(algorithm), publishedAt: now, activatesAt: now)
+        let record = try sealer.seal(try SigningKey.generate(algorithm), publishedAt: now, activatesAt: now)
         if try await store.addFirst(record) {
             logger.notice("generated the first signing key", metadata: ["baton.key.id": "\(record.keyID)", "alg": "\(algorithm.rawValue)"])
         }
         try await reload()
-    }
-
-    /// Seals a new key into a record.
-    func seal(_ key: SigningKey, publishedAt: Int64, activatesAt: Int64) throws -> SigningKeyRecord {
-        let sealed = try derivedKeys.keyEncryption.seal(try key.pkcs8(), authenticating: Array(key.keyID.utf8))
-        return SigningKeyRecord(keyID: key.keyID, algorithm: key.algorithm.rawValue,
-                                sealedPrivateKey: Base64URL.encodeToString(sealed),
-                                publishedAt: publishedAt, activatesAt: activatesAt)
-    }
-
-    private func unseal(_ record: SigningKeyRecord) throws -> LoadedKey {
-        let sealed = try Base64URL.decode(record.sealedPrivateKey)
-        let pkcs8 = try derivedKeys.keyEncryption.open(sealed, authenticating: Array(record.keyID.utf8))
-        let key = try SigningKey(pkcs8: pkcs8)
-        guard key.keyID == record.keyID, key.algorithm.rawValue == record.algorithm else {
-            throw ConfigurationError("the sealed key does not match its record")
-        }
-        return LoadedKey(record: record, signingKey: key)
     }
 }

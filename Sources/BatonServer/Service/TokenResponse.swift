@@ -7,6 +7,8 @@ struct TokenResponse: Sendable {
     var refreshToken: [UInt8]?
     var scope: String
     var sessionID: String?
+    /// The kid of the key that signed the access token (sent as the `Baton-Key-ID` header).
+    var keyID: String
 
     func json() -> [UInt8] {
         var json = JSONWriter(capacity: accessToken.count + (refreshToken?.count ?? 0) + 160)

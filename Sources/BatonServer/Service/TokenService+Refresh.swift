@@ -50,6 +50,6 @@ extension TokenService {
             authTime: outcome.authTime, extraMembers: Array((outcome.claims ?? "").utf8), at: now)
         return TokenResponse(accessToken: access.token, expiresIn: access.expiresIn,
                              refreshToken: try codec.token(for: session, generation: generation), scope: scope.description,
-                             sessionID: nil)
+                             sessionID: nil, keyID: access.keyID)
     }
 }

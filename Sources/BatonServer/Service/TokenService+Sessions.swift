@@ -105,7 +105,7 @@ extension TokenService {
                                      extraMembers: request.extraMembers, at: now)
         return TokenResponse(accessToken: access.token, expiresIn: access.expiresIn,
                              refreshToken: try codec.token(for: session, generation: 0), scope: scope.description,
-                             sessionID: session.description)
+                             sessionID: session.description, keyID: access.keyID)
     }
 
     /// RFC 6749 §4.4: an access token for the client itself; no refresh token.
@@ -124,6 +124,6 @@ extension TokenService {
         let access = try accessToken(for: client, subject: client.id, scope: scope.description, sessionID: nil,
                                      authTime: nil, extraMembers: [], at: now())
         return TokenResponse(accessToken: access.token, expiresIn: access.expiresIn, refreshToken: nil,
-                             scope: scope.description, sessionID: nil)
+                             scope: scope.description, sessionID: nil, keyID: access.keyID)
     }
 }

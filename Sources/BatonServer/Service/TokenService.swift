@@ -17,7 +17,7 @@ struct TokenService: Sendable {
 
     /// Signs an access token with the active key.
     func accessToken(for client: Client, subject: String, scope: String, sessionID: String?, authTime: Int64?,
-                     extraMembers: [UInt8], at milliseconds: Int64) throws -> (token: [UInt8], expiresIn: Int64) {
+                     extraMembers: [UInt8], at milliseconds: Int64) throws -> (token: [UInt8], expiresIn: Int64, keyID: String) {
         let seconds = milliseconds / 1000
         guard let key = keyring.activeKey(at: seconds) else {
             throw BatonError(.temporarilyUnavailable, hint: "no signing key is active", debug: "keyset has no active key")
@@ -27,6 +27,6 @@ struct TokenService: Sendable {
             issuer: configuration.issuer, subject: subject, audience: client.audience ?? configuration.issuer,
             clientID: client.id, scope: scope, sessionID: sessionID, issuedAt: seconds, expiresAt: seconds + ttl,
             jwtID: Base64URL.encodeToString(try Random.bytes(count: 16)), authTime: authTime, extraMembers: extraMembers)
-        return (try key.sign(claims), ttl)
+        return (try key.sign(claims), ttl, key.keyID)
     }
 }

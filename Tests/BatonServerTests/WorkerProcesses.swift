@@ -1,0 +1,120 @@
+import BatonServer
+import BatonTesting
+import Foundation
+
+/// The `baton` executable this package built (or `$BATON_BINARY`).
+let batonBinary: String = {
+    if let path = ProcessInfo.processInfo.environment["BATON_BINARY"] { return path }
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    return root.appendingPathComponent(".build/debug/baton").path
+}()
+
+/// Waits until the worker on `port` answers `/readyz` with 200.
+func waitUntilReady(port: Int, _ child: ChildProcess, logPath: String) async throws {
+    for _ in 0..<1000 {
+        guard child.isRunning else {
+            throw TestFailure("baton serve exited at start: \((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")")
+        }
+        if let ready = try? await HTTPTestClient.send("GET", port: port, path: "/readyz", timeout: .seconds(1)), ready.status == 200 {
+            return
+        }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    throw TestFailure("baton serve did not become ready")
+}
+
+/// Several `baton serve` processes on one redis-server, sharing the master secret and admin
+/// token, as a platform team runs them behind a load balancer.
+final class WorkerProcesses: Sendable {
+    struct Worker: Sendable {
+        let port: Int
+        let process: ChildProcess
+        let logPath: String
+    }
+
+    let redis: RedisServer
+    let masterSecret: String
+    let adminToken = "cluster-admin-token"
+    let directory: String
+    let workers: [Worker]
+
+    private init(redis: RedisServer, masterSecret: String, directory: String, workers: [Worker]) {
+        self.redis = redis
+        self.masterSecret = masterSecret
+        self.directory = directory
+        self.workers = workers
+    }
+
+    /// Starts `count` workers with `extra` arguments and waits until all are ready.
+    static func start(count: Int, extra: [String] = []) async throws -> WorkerProcesses {
+        let redis = try await RedisServer.start()
+        let secret = try MasterSecret.generate().base64
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-workers-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var workers: [Worker] = []
+        for index in 0..<count {
+            let port = try freeLoopbackPort()
+            let log = "\(directory)/worker-\(index).log"
+            let process = try ChildProcess.spawn(batonBinary, [
+                "serve", "--port", String(port), "--redis", redis.url, "--master-secret", secret,
+                "--admin-token", "cluster-admin-token", "--issuer", "https://baton.test", "--data-dir", directory,
+            ] + extra, outputPath: log)
+            workers.append(Worker(port: port, process: process, logPath: log))
+        }
+        let cluster = WorkerProcesses(redis: redis, masterSecret: secret, directory: directory, workers: workers)
+        do {
+            for worker in workers { try await waitUntilReady(port: worker.port, worker.process, logPath: worker.logPath) }
+        } catch {
+            await cluster.stop()
+            throw error
+        }
+        return cluster
+    }
+
+    /// Stops every worker (SIGTERM, then SIGKILL) and the redis-server.
+    func stop() async {
+        for worker in workers { worker.process.signal(SIGTERM) }
+        for worker in workers {
+            for _ in 0..<500 where worker.process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+            worker.process.signal(SIGKILL)
+            await worker.process.waitForExit()
+        }
+        redis.stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Runs a `baton` management command against this cluster's Redis and secret.
+    func cli(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        try runToCompletion(batonBinary, arguments + ["--redis", redis.url, "--master-secret", masterSecret])
+    }
+
+    /// The kid each worker signs with now (from `/readyz`).
+    func activeKeyIDs() async throws -> [String] {
+        var ids: [String] = []
+        for worker in workers {
+            let ready = try await HTTPTestClient.send("GET", port: worker.port, path: "/readyz")
+            ids.append(ready.json["active_kid"] as? String ?? "")
+        }
+        return ids
+    }
+
+    /// Sends an admin request to worker `index`.
+    func admin(_ index: Int, _ method: String, _ path: String, json: String? = nil) async throws -> HTTPTestResponse {
+        var headers = [("Authorization", "Bearer \(adminToken)")]
+        if json != nil { headers.append(("Content-Type", "application/json")) }
+        return try await HTTPTestClient.send(method, port: workers[index].port, path: path, headers: headers,
+                                             body: Array((json ?? "").utf8))
+    }
+
+    /// Runs `body` with started workers and stops them afterwards.
+    static func with(count: Int, extra: [String] = [], _ body: (WorkerProcesses) async throws -> Void) async throws {
+        let cluster = try await start(count: count, extra: extra)
+        do {
+            try await body(cluster)
+        } catch {
+            await cluster.stop()
+            throw error
+        }
+        await cluster.stop()
+    }
+}
