@@ -42,7 +42,7 @@ public enum BatonApplication {
         let admin = AdminService(clients: ClientStore(redis: redis), families: families, codec: codec,
                                  defaultPolicy: configuration.defaultPolicy, registry: registry)
 
-        let router = Router()
+        let router = Router(options: .autoGenerateHeadEndpoints)
         router.middlewares.add(ErrorMiddleware())
         OAuthController(service: service, authenticator: authenticator).addRoutes(to: router)
         SessionController(service: service, authenticator: authenticator).addRoutes(to: router)
