@@ -4,6 +4,7 @@ import BatonRedis
 import BatonStore
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// Builds one Baton worker: the HTTP application on its Redis. Both `baton serve` and the tests
 /// call this (tests bind port 0 and learn the port from `onServerRunning`).
@@ -21,7 +22,7 @@ public enum BatonApplication {
         masterSecret: MasterSecret,
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) async throws -> some ApplicationProtocol {
+    ) async throws -> BatonWorker {
         let derivedKeys = try DerivedKeys(masterSecret)
         let codec = RefreshTokenCodec(keys: derivedKeys)
         let registry = ClientRegistry(store: ClientStore(redis: redis))
@@ -52,19 +53,17 @@ public enum BatonApplication {
                         adminToken: configuration.adminToken, bodyLimit: configuration.bodyLimit)
             .addRoutes(to: router)
 
-        var app = Application(
-            router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "baton"),
-            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
-            logger: logger
-        )
-        app.addServices(ControlChannelListener(redis: redis, keyring: keyring, clients: registry,
+        let server = BatonHTTPServer(responder: router.buildResponder(), host: configuration.host, port: configuration.port,
+                                     reusePort: configuration.reusePort, serverName: "baton", logger: logger,
+                                     onServerRunning: onServerRunning)
+        var services: [any Service] = [server]
+        services.append(ControlChannelListener(redis: redis, keyring: keyring, clients: registry,
                                                pollInterval: configuration.keysetPollInterval, logger: logger))
         if let period = configuration.rotationPeriod {
-            app.addServices(RotationScheduler(keys: keys, keyring: keyring, period: period,
+            services.append(RotationScheduler(keys: keys, keyring: keyring, period: period,
                                               lead: configuration.rotationLead, algorithm: algorithm, logger: logger))
         }
-        return app
+        return BatonWorker(services: services, logger: logger)
     }
 
     /// Runs `step`, retrying for up to a minute while Redis is transiently away (restarting, or

@@ -15,7 +15,7 @@ struct ControlChannelListener: Service {
     let logger: Logger
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask { await listen() }
                 group.addTask { await poll() }
