@@ -12,17 +12,20 @@ deps:
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS)
 
-# The embedded default: a private redis-server (unix socket, AOF) in ./data, supervised by the worker.
+# The embedded default: one worker per core on one port, and a private redis-server (unix socket,
+# AOF) in ./data, all supervised by `baton cluster`.
+WORKERS ?= $(shell nproc)
+
 run: deps
 	$(SWIFT) build -c release --product baton
 	@echo
-	@echo "Baton on http://127.0.0.1:$(PORT) (data in ./data; Ctrl-C stops it). In another terminal:"
+	@echo "Baton: $(WORKERS) workers on http://127.0.0.1:$(PORT) (data in ./data; Ctrl-C stops it). In another terminal:"
 	@echo "  curl -s http://127.0.0.1:$(PORT)/readyz"
 	@echo "  .build/release/baton clients add login --permission sessions"
 	@echo "  .build/release/baton clients add web --public --scope read"
 	@echo "  (then see README.md: Try it)"
 	@echo
-	.build/release/baton serve --port $(PORT) $(ARGS)
+	.build/release/baton cluster --workers $(WORKERS) --port $(PORT) $(ARGS)
 
 test: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)

@@ -54,7 +54,7 @@ public enum BatonApplication {
             .addRoutes(to: router)
 
         let server = BatonHTTPServer(responder: router.buildResponder(), host: configuration.host, port: configuration.port,
-                                     reusePort: configuration.reusePort, serverName: "baton", logger: logger,
+                                     reusePort: configuration.reusePort, serverName: "baton", workerID: configuration.workerID, logger: logger,
                                      onServerRunning: onServerRunning)
         var services: [any Service] = [server]
         services.append(ControlChannelListener(redis: redis, keyring: keyring, clients: registry,

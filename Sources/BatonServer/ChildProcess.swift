@@ -13,14 +13,18 @@ public final class ChildProcess: Sendable {
         self.pid = pid
     }
 
-    /// Starts `executable` with `arguments`; its output goes to `outputPath` (or nowhere).
-    public static func spawn(_ executable: String, _ arguments: [String], outputPath: String = "/dev/null") throws -> ChildProcess {
+    /// Starts `executable` with `arguments` and this process's environment plus `environment`;
+    /// its output goes to `outputPath` (nil: this process's standard output and error).
+    public static func spawn(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                             outputPath: String? = "/dev/null") throws -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        if let outputPath {
+            posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -36,8 +40,12 @@ public final class ChildProcess: Sendable {
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
+        var merged = ProcessInfo.processInfo.environment
+        merged.merge(environment) { $1 }
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in envp { free(pointer) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard result == 0 else {
             throw ConfigurationError("cannot start \(executable): \(String(cString: strerror(result)))")
         }

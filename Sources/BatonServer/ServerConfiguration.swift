@@ -8,6 +8,8 @@ public struct ServerConfiguration: Sendable {
     public var port: Int = 8080
     /// The `iss` of every token and the base of the metadata's URLs.
     public var issuer: String = "http://127.0.0.1:8080"
+    /// This worker's name in the `Baton-Worker` response header (nil: no header).
+    public var workerID: String?
     /// Set SO_REUSEPORT so several worker processes can accept on one port (`baton cluster`).
     public var reusePort: Bool = false
     /// Bearer token for `/admin` (nil: the admin API is disabled).

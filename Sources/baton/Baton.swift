@@ -6,6 +6,6 @@ struct Baton: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baton",
         abstract: "A clustered session-token service: JWT access tokens, rotating refresh tokens, Redis.",
-        subcommands: [ServeCommand.self, ClientsCommand.self, SessionsCommand.self, KeysCommand.self]
+        subcommands: [ServeCommand.self, ClusterCommand.self, ClientsCommand.self, SessionsCommand.self, KeysCommand.self]
     )
 }

@@ -22,11 +22,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to bind (0: any free port). [BATON_PORT]")
     var port: Int = environment("BATON_PORT").flatMap { Int($0) } ?? 8080
 
-    @Option(help: "The issuer (iss) of every token; defaults to http://HOST:PORT. [BATON_ISSUER]")
-    var issuer: String? = environment("BATON_ISSUER")
+    @Option(name: .customLong("issuer"), help: "The issuer (iss) of every token; defaults to http://HOST:PORT. [BATON_ISSUER]")
+    var issuerOption: String?
+
+    /// `--issuer`, or `$BATON_ISSUER`.
+    var issuer: String? { issuerOption ?? environment("BATON_ISSUER") }
 
     @Option(name: .customLong("admin-token"), help: "Bearer token for /admin. The embedded default generates one into the data directory. [BATON_ADMIN_TOKEN]")
-    var adminToken: String? = environment("BATON_ADMIN_TOKEN")
+    var adminTokenOption: String?
+
+    /// `--admin-token`, or `$BATON_ADMIN_TOKEN`.
+    var adminToken: String? { adminTokenOption ?? environment("BATON_ADMIN_TOKEN") }
 
     @Option(name: .customLong("access-token-ttl"), help: "Default access-token lifetime, seconds. [BATON_ACCESS_TOKEN_TTL]")
     var accessTokenTTL: Int = environment("BATON_ACCESS_TOKEN_TTL").flatMap { Int($0) } ?? ClientPolicy.standard.accessTokenTTL
@@ -47,7 +53,10 @@ struct ServeCommand: AsyncParsableCommand {
     var signingAlgorithm: String = environment("BATON_SIGNING_ALG") ?? "ES256"
 
     @Option(name: .customLong("rotate-every"), help: "Rotate signing keys on this schedule (e.g. 24h); one worker does each rotation. [BATON_ROTATE_EVERY]")
-    var rotateEvery: String? = environment("BATON_ROTATE_EVERY")
+    var rotateEveryOption: String?
+
+    /// `--rotate-every`, or `$BATON_ROTATE_EVERY`.
+    var rotateEvery: String? { rotateEveryOption ?? environment("BATON_ROTATE_EVERY") }
 
     @Option(name: .customLong("rotation-lead"), help: "How long a new key is published before it signs (e.g. 5m). [BATON_ROTATION_LEAD]")
     var rotationLead: String = environment("BATON_ROTATION_LEAD") ?? "5m"
@@ -55,26 +64,35 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("keyset-poll-ms"), help: "How often to check the keyset version in case a broadcast was lost. [BATON_KEYSET_POLL_MS]")
     var keysetPollMilliseconds: Int = environment("BATON_KEYSET_POLL_MS").flatMap { Int($0) } ?? 1000
 
+    @Flag(name: .customLong("reuse-port"), help: "Set SO_REUSEPORT so several workers can share the port (baton cluster does).")
+    var reusePort = false
+
+    @Option(name: .customLong("worker-id"), help: "This worker's name in the Baton-Worker header and logs (default: its pid). [BATON_WORKER_ID]")
+    var workerID: String = environment("BATON_WORKER_ID") ?? String(getpid())
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical. [BATON_LOG_LEVEL]")
     var logLevel: String = environment("BATON_LOG_LEVEL") ?? "info"
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("unknown --log-level \(logLevel)") }
         bootstrapLogging(level: level)
-        let logger = Logger(label: "baton")
+        var logger = Logger(label: "baton")
+        logger[metadataKey: "baton.worker"] = "\(workerID)"
         let policy = ClientPolicy(accessTokenTTL: accessTokenTTL, idleTimeout: idleTimeout,
                                   absoluteLifetime: absoluteLifetime, gracePeriod: gracePeriod)
         do { try policy.validate() } catch let error as BatonError { throw ValidationError(error.hint) }
 
         let embedded = store.redis == nil
-        let secret = try masterSecret(logger: logger)
+        let secret = try store.masterSecret(logger: logger)
         var configuration = ServerConfiguration()
         configuration.host = host
         configuration.port = port
         configuration.issuer = issuer ?? "http://\(host):\(port)"
-        configuration.adminToken = try adminToken ?? (embedded ? generatedAdminToken(logger: logger) : nil)
+        configuration.adminToken = try adminToken ?? (embedded ? store.generatedAdminToken(logger: logger) : nil)
         configuration.defaultPolicy = policy
         configuration.bodyLimit = bodyLimit
+        configuration.reusePort = reusePort
+        configuration.workerID = workerID
         configuration.signingAlgorithm = signingAlgorithm
         configuration.rotationLead = try parseSeconds(rotationLead, option: "--rotation-lead")
         configuration.rotationPeriod = try rotateEvery.map { try parseSeconds($0, option: "--rotate-every") }
@@ -106,35 +124,5 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("redis connections closed")
         await redisServer?.stop()
         logger.info("stopped")
-    }
-
-    /// The configured secret; with the embedded default, the one in the data directory (generated
-    /// on first start); with a shared Redis, no secret is an error.
-    private func masterSecret(logger: Logger) throws -> MasterSecret {
-        if let existing = try store.existingMasterSecret() { return existing }
-        guard store.redis == nil else {
-            throw ValidationError("--redis points at a shared Redis: set the same --master-secret (BATON_MASTER_SECRET) on every worker")
-        }
-        try FileManager.default.createDirectory(atPath: store.dataDirectory, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        let secret = try MasterSecret.generate()
-        try writeSecretFile(store.masterSecretFile, secret.base64)
-        logger.warning("""
-            GENERATED A NEW MASTER SECRET in \(store.masterSecretFile) (mode 0600). Every token depends on it: \
-            back it up, and give the same secret to every worker (BATON_MASTER_SECRET) before running more than one.
-            """)
-        return secret
-    }
-
-    /// The embedded default's admin token, kept in the data directory.
-    private func generatedAdminToken(logger: Logger) throws -> String {
-        let path = store.dataDirectory + "/admin.token"
-        if let text = try? String(contentsOfFile: path, encoding: .utf8) {
-            return text.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        let token = try MasterSecret.generate().base64
-        try writeSecretFile(path, token)
-        logger.notice("generated an admin token in \(path) (mode 0600)")
-        return token
     }
 }

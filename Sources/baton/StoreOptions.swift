@@ -7,14 +7,20 @@ import Logging
 /// Where the state lives: shared by `serve`, `clients` and `sessions`. Every option can also be
 /// set through the `BATON_*` environment variable named in its help.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "Redis URL (redis://[:password@]host:port/db or unix:///path). Unset: the embedded redis-server in the data directory. [BATON_REDIS]")
-    var redis: String? = environment("BATON_REDIS")
+    @Option(name: .customLong("redis"), help: "Redis URL (redis://[:password@]host:port/db or unix:///path). Unset: the embedded redis-server in the data directory. [BATON_REDIS]")
+    var redisOption: String?
+
+    /// `--redis`, or `$BATON_REDIS`.
+    var redis: String? { redisOption ?? environment("BATON_REDIS") }
 
     @Option(name: .customLong("data-dir"), help: "Data directory of the embedded Redis and its generated secrets. [BATON_DATA_DIR]")
     var dataDirectory: String = environment("BATON_DATA_DIR") ?? "./data"
 
     @Option(name: .customLong("master-secret"), help: "Master secret: base64 of ≥ 32 bytes, or a file path holding it. Required with --redis. [BATON_MASTER_SECRET]")
-    var masterSecret: String? = environment("BATON_MASTER_SECRET")
+    var masterSecretOption: String?
+
+    /// `--master-secret`, or `$BATON_MASTER_SECRET`.
+    var masterSecret: String? { masterSecretOption ?? environment("BATON_MASTER_SECRET") }
 
     @Option(name: .customLong("redis-connections"), help: "Pipelined Redis connections per worker. [BATON_REDIS_CONNECTIONS]")
     var redisConnections: Int = environment("BATON_REDIS_CONNECTIONS").flatMap { Int($0) } ?? 4
@@ -49,6 +55,40 @@ struct StoreOptions: ParsableArguments {
             return try MasterSecret.load(URL(fileURLWithPath: masterSecretFile).standardizedFileURL.path)
         }
         return nil
+    }
+}
+
+extension StoreOptions {
+    /// The configured secret; with the embedded default, the one in the data directory (generated
+    /// on first start); with a shared Redis, no secret is an error.
+    func masterSecret(logger: Logger) throws -> MasterSecret {
+        if let existing = try existingMasterSecret() { return existing }
+        guard redis == nil else {
+            throw ValidationError("--redis points at a shared Redis: set the same --master-secret (BATON_MASTER_SECRET) on every worker")
+        }
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let secret = try MasterSecret.generate()
+        try writeSecretFile(masterSecretFile, secret.base64)
+        logger.warning("""
+            GENERATED A NEW MASTER SECRET in \(masterSecretFile) (mode 0600). Every token depends on it: \
+            back it up, and give the same secret to every worker (BATON_MASTER_SECRET) before running more than one.
+            """)
+        return secret
+    }
+
+    /// The embedded default's admin token, kept in the data directory.
+    func generatedAdminToken(logger: Logger) throws -> String {
+        let path = dataDirectory + "/admin.token"
+        if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+            return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let token = try MasterSecret.generate().base64
+        try writeSecretFile(path, token)
+        logger.notice("generated an admin token in \(path) (mode 0600)")
+        return token
     }
 }
 

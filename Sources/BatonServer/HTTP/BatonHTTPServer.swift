@@ -16,6 +16,7 @@ struct BatonHTTPServer<Responder: HTTPResponder>: Service where Responder.Contex
     let port: Int
     let reusePort: Bool
     let serverName: String
+    let workerID: String?
     let logger: Logger
     let onServerRunning: @Sendable (Int) async -> Void
 
@@ -66,6 +67,7 @@ struct BatonHTTPServer<Responder: HTTPResponder>: Service where Responder.Contex
             response = Response(status: .internalServerError)
         }
         response.headers[.server] = serverName
+        if let workerID { response.headers[.batonWorker] = workerID }
         try await writer.write(response: response.head, body: response.body)
     }
 }

@@ -5,6 +5,8 @@ import Hummingbird
 extension HTTPField.Name {
     /// The kid that signed the access token in a token response, for operators and tests.
     static let batonKeyID = HTTPField.Name("Baton-Key-ID")!
+    /// Which worker answered, so a load balancer's spread can be seen.
+    static let batonWorker = HTTPField.Name("Baton-Worker")!
 }
 
 extension Response {

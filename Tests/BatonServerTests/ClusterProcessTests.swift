@@ -1,0 +1,111 @@
+import BatonServer
+import BatonTesting
+import Foundation
+import Testing
+
+/// `baton cluster` as a real process tree: workers share one port, a killed worker is replaced
+/// while clients keep refreshing (retries are safe: invariant 3), SIGTERM drains everything.
+@Suite(.serialized) struct ClusterProcessTests {
+    private func post(_ port: Int, _ path: String, form: String) async throws -> HTTPTestResponse {
+        try await HTTPTestClient.send("POST", port: port, path: path,
+                                      headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(form.utf8))
+    }
+
+    @Test func workersShareThePortSurviveAKillAndDrainOnSIGTERM() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("baton-cluster-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let port = try freeLoopbackPort()
+        let supervisor = try ChildProcess.spawn(batonBinary, ["cluster", "--workers", "3", "--port", String(port), "--data-dir", data],
+                                                outputPath: data + "/cluster.log")
+        try await waitUntilReady(port: port, supervisor, logPath: data + "/cluster.log")
+
+        var seen = Set<String>()
+        for _ in 0..<200 where seen.count < 3 {
+            seen.insert(try await HTTPTestClient.send("GET", port: port, path: "/healthz").headers["baton-worker"] ?? "")
+        }
+        #expect(seen == ["0", "1", "2"])
+
+        let login = try runToCompletion(batonBinary, ["clients", "add", "login", "--permission", "sessions", "--data-dir", data])
+        let secret = try #require(login.output.split(separator: "\n").first { $0.hasPrefix("client_secret:") }?.split(separator: " ")[1])
+        _ = try runToCompletion(batonBinary, ["clients", "add", "app", "--public", "--data-dir", data])
+        let auth = ("Authorization", "Basic " + Data("login:\(secret)".utf8).base64EncodedString())
+
+        // Five users refresh their chains while one worker is killed with SIGKILL.
+        let stop = ContinuousClock.now + .seconds(3)
+        let killer = Task {
+            try await Task.sleep(for: .seconds(1))
+            let pids = try String(contentsOfFile: data + "/cluster.log", encoding: .utf8)
+                .split(separator: "\n").filter { $0.contains("worker started") }
+                .compactMap { $0.split(separator: " ").first { $0.hasPrefix("pid=") }?.dropFirst(4) }
+            if let victim = pids.first.flatMap({ Int32($0) }) { kill(victim, SIGKILL) }
+        }
+        let outcomes = try await withThrowingTaskGroup(of: (refreshes: Int, retries: Int, refused: Int).self) { group in
+            for user in 0..<5 {
+                group.addTask {
+                    let session = try await HTTPTestClient.send(
+                        "POST", port: port, path: "/v1/sessions", headers: [("Content-Type", "application/json"), auth],
+                        body: Array(#"{"sub":"user-\#(user)","client_id":"app"}"#.utf8))
+                    var token = try #require(session.json["refresh_token"] as? String)
+                    var refreshes = 0, retries = 0, refused = 0
+                    while ContinuousClock.now < stop {
+                        let response: HTTPTestResponse
+                        do {
+                            response = try await post(port, "/oauth/token", form: "grant_type=refresh_token&client_id=app&refresh_token=\(token)")
+                        } catch {
+                            retries += 1  // the connection died with its worker: send the same token again
+                            continue
+                        }
+                        if response.status == 200, let next = response.json["refresh_token"] as? String {
+                            token = next
+                            refreshes += 1
+                        } else if response.status == 503 {
+                            retries += 1
+                        } else {
+                            refused += 1
+                            break
+                        }
+                    }
+                    let last = try await post(port, "/oauth/token", form: "grant_type=refresh_token&client_id=app&refresh_token=\(token)")
+                    if last.status != 200 { refused += 1 }
+                    return (refreshes, retries, refused)
+                }
+            }
+            return try await group.reduce(into: [(refreshes: Int, retries: Int, refused: Int)]()) { $0.append($1) }
+        }
+        try await killer.value
+        let refreshes = outcomes.map(\.refreshes).reduce(0, +)
+        print("cluster kill -9 under load: \(refreshes) refreshes, \(outcomes.map(\.retries).reduce(0, +)) retried requests, chains lost \(outcomes.map(\.refused).reduce(0, +))")
+        #expect(outcomes.allSatisfy { $0.refused == 0 })
+        #expect(refreshes > 50)
+        let log = try String(contentsOfFile: data + "/cluster.log", encoding: .utf8)
+        #expect(log.contains("worker exited; restarting"))
+
+        supervisor.signal(SIGTERM)
+        #expect(await supervisor.waitForExit() == 0)
+        let leftovers = try runToCompletion("/usr/bin/pgrep", ["-f", data])
+        #expect(leftovers.output.isEmpty, "\(leftovers.output)")
+    }
+
+    @Test func aRotatedTokenReplayedOnAnotherWorkerRevokesTheFamilyEverywhere() async throws {
+        try await WorkerProcesses.with(count: 3) { cluster in
+            let secret = try #require(try cluster.cli(["clients", "add", "login", "--permission", "sessions"]).output
+                .split(separator: "\n").first { $0.hasPrefix("client_secret:") }?.split(separator: " ")[1])
+            _ = try cluster.cli(["clients", "add", "app", "--public", "--grace-period", "0"])
+            let ports = cluster.workers.map(\.port)
+            let session = try await HTTPTestClient.send(
+                "POST", port: ports[0], path: "/v1/sessions",
+                headers: [("Content-Type", "application/json"), ("Authorization", "Basic " + Data("login:\(secret)".utf8).base64EncodedString())],
+                body: Array(#"{"sub":"alice","client_id":"app"}"#.utf8))
+            let first = try #require(session.json["refresh_token"] as? String)
+            let rotated = try await post(ports[1], "/oauth/token", form: "grant_type=refresh_token&client_id=app&refresh_token=\(first)")
+            let second = try #require(rotated.json["refresh_token"] as? String)
+            let replay = try await post(ports[2], "/oauth/token", form: "grant_type=refresh_token&client_id=app&refresh_token=\(first)")
+            #expect(replay.status == 400 && replay.json["error"] as? String == "invalid_grant")
+            for port in ports {
+                let refused = try await post(port, "/oauth/token", form: "grant_type=refresh_token&client_id=app&refresh_token=\(second)")
+                #expect(refused.status == 400)
+            }
+        }
+    }
+}
