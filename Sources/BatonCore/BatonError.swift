@@ -22,6 +22,7 @@ public struct BatonError: Error, Sendable, Equatable, CustomStringConvertible {
         case conflict
         case requestTooLarge = "request_too_large"
         case unsupportedMediaType = "unsupported_media_type"
+        case tooManyRequests = "too_many_requests"
         case temporarilyUnavailable = "temporarily_unavailable"
         case serverError = "server_error"
     }
@@ -30,14 +31,17 @@ public struct BatonError: Error, Sendable, Equatable, CustomStringConvertible {
     public var code: Code
     /// A client-safe explanation sent as `error_description`.
     public var hint: String
+    /// For `too_many_requests` and `temporarily_unavailable`: seconds until a retry makes sense.
+    public var retryAfter: Int?
     /// Extra detail for the log only.
     public var debug: String?
 
     /// Creates an error.
-    public init(_ code: Code, hint: String, debug: String? = nil) {
+    public init(_ code: Code, hint: String, debug: String? = nil, retryAfter: Int? = nil) {
         self.code = code
         self.hint = hint
         self.debug = debug
+        self.retryAfter = retryAfter
     }
 
     public var description: String {

@@ -43,9 +43,11 @@ public enum BatonApplication {
         let admin = AdminService(clients: ClientStore(redis: redis), families: families, codec: codec,
                                  defaultPolicy: configuration.defaultPolicy, registry: registry)
 
-        let router = Router(options: .autoGenerateHeadEndpoints)
+        let router = Router(context: BatonRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.middlewares.add(ErrorMiddleware())
-        OAuthController(service: service, authenticator: authenticator).addRoutes(to: router)
+        let rateLimiter = RateLimiter(store: RateLimitStore(redis: redis), perClient: configuration.rateLimitPerClient,
+                                      perAddress: configuration.rateLimitPerAddress)
+        OAuthController(service: service, authenticator: authenticator, rateLimiter: rateLimiter).addRoutes(to: router)
         SessionController(service: service, authenticator: authenticator).addRoutes(to: router)
         WellKnownController(configuration: configuration, keyring: keyring).addRoutes(to: router)
         HealthController(redis: redis, keyring: keyring).addRoutes(to: router)

@@ -16,6 +16,10 @@ public struct ServerConfiguration: Sendable {
     public var adminToken: String?
     /// Policy for clients created without their own.
     public var defaultPolicy: ClientPolicy = .standard
+    /// Token-endpoint requests per second allowed per client, across all workers (nil: no limit).
+    public var rateLimitPerClient: Int?
+    /// Token-endpoint requests per second allowed per source address (nil: no limit).
+    public var rateLimitPerAddress: Int?
     /// Largest request body accepted (413 beyond).
     public var bodyLimit: Int = 16 * 1024
     /// How long a retired key stays in the JWKS (s): the longest access-token lifetime a client

@@ -18,6 +18,10 @@ public enum KeySchema {
         userPrefix(shard: shard) + subject
     }
 
+    /// `bt:{rl}:<name>`: a rate-limit counter (all counters share one slot, so one script checks
+    /// a client's and an address's limit together).
+    public static func rateLimit(_ name: String) -> String { "bt:{rl}:" + name }
+
     /// Registered clients (hash: client id → JSON).
     public static let clients = "bt:{ctl}:clients"
     /// The signing keyset (hash: kid → JSON with the sealed private key).

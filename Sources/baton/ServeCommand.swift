@@ -64,6 +64,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("keyset-poll-ms"), help: "How often to check the keyset version in case a broadcast was lost. [BATON_KEYSET_POLL_MS]")
     var keysetPollMilliseconds: Int = environment("BATON_KEYSET_POLL_MS").flatMap { Int($0) } ?? 1000
 
+    @Option(name: .customLong("rate-limit-client"), help: "Token requests per second allowed per client, shared by all workers (unset: no limit). [BATON_RATE_LIMIT_CLIENT]")
+    var rateLimitClientOption: Int?
+
+    @Option(name: .customLong("rate-limit-address"), help: "Token requests per second allowed per source address (unset: no limit). [BATON_RATE_LIMIT_ADDRESS]")
+    var rateLimitAddressOption: Int?
+
     @Flag(name: .customLong("reuse-port"), help: "Set SO_REUSEPORT so several workers can share the port (baton cluster does).")
     var reusePort = false
 
@@ -92,6 +98,11 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.defaultPolicy = policy
         configuration.bodyLimit = bodyLimit
         configuration.reusePort = reusePort
+        configuration.rateLimitPerClient = rateLimitClientOption ?? environment("BATON_RATE_LIMIT_CLIENT").flatMap { Int($0) }
+        configuration.rateLimitPerAddress = rateLimitAddressOption ?? environment("BATON_RATE_LIMIT_ADDRESS").flatMap { Int($0) }
+        for limit in [configuration.rateLimitPerClient, configuration.rateLimitPerAddress].compactMap({ $0 }) where limit < 1 {
+            throw ValidationError("rate limits are requests per second, at least 1")
+        }
         configuration.workerID = workerID
         configuration.signingAlgorithm = signingAlgorithm
         configuration.rotationLead = try parseSeconds(rotationLead, option: "--rotation-lead")

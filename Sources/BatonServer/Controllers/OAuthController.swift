@@ -1,25 +1,28 @@
 import BatonCore
 import Hummingbird
+import NIOCore
 
 /// RFC 6749 token endpoint (§3.2, §6 refresh, §4.4 client credentials), RFC 7009 revocation and
 /// RFC 7662 introspection.
-struct OAuthController<Context: RequestContext>: Sendable {
+struct OAuthController<Context: RemoteAddressRequestContext>: Sendable {
     let service: TokenService
     let authenticator: ClientAuthenticator
+    let rateLimiter: RateLimiter
 
     func addRoutes(to router: Router<Context>) {
-        router.post("/oauth/token") { request, _ in try await token(request) }
+        router.post("/oauth/token") { request, context in try await token(request, from: context.remoteAddress) }
         router.post("/oauth/revoke") { request, _ in try await revoke(request) }
         router.post("/oauth/introspect") { request, _ in try await introspect(request) }
     }
 
-    private func token(_ request: Request) async throws -> Response {
+    private func token(_ request: Request, from address: SocketAddress?) async throws -> Response {
         var request = request
         let form = try await request.formBody(limit: service.configuration.bodyLimit)
         guard let grantType = form["grant_type"] else {
             throw BatonError(.invalidRequest, hint: "missing parameter 'grant_type'")
         }
         let client = try await authenticator.authenticate(authorization: request.headers[.authorization], form: form)
+        if rateLimiter.isEnabled { try await rateLimiter.check(clientID: client.id, address: address) }
         let response: TokenResponse
         switch grantType {
         case "refresh_token": response = try await service.refresh(client: client, form: form)

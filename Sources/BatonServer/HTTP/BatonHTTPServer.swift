@@ -10,7 +10,7 @@ import ServiceLifecycle
 /// socket Baton opens itself, because `baton cluster` needs `SO_REUSEPORT` (several worker
 /// processes accepting on one port) and Hummingbird 2 offers no way to set it. Graceful
 /// shutdown stops accepting and lets in-flight requests finish, as Hummingbird's own server does.
-struct BatonHTTPServer<Responder: HTTPResponder>: Service where Responder.Context == BasicRequestContext {
+struct BatonHTTPServer<Responder: HTTPResponder>: Service where Responder.Context == BatonRequestContext {
     let responder: Responder
     let host: String
     let port: Int
@@ -59,7 +59,7 @@ struct BatonHTTPServer<Responder: HTTPResponder>: Service where Responder.Contex
     }
 
     private func respond(_ request: Request, _ writer: consuming ResponseWriter, _ channel: any Channel) async throws {
-        let context = BasicRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
+        let context = BatonRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
         var response: Response
         do {
             response = try await responder.respond(to: request, context: context)

@@ -37,8 +37,8 @@ extension Response {
             headers[.wwwAuthenticate] = #"Basic realm="baton""#
         case .invalidToken:
             headers[.wwwAuthenticate] = #"Bearer realm="baton", error="invalid_token""#
-        case .temporarilyUnavailable:
-            headers[.retryAfter] = "1"
+        case .temporarilyUnavailable, .tooManyRequests:
+            headers[.retryAfter] = String(error.retryAfter ?? 1)
         default:
             break
         }
@@ -56,6 +56,7 @@ extension BatonError {
         case .requestTooLarge: return .contentTooLarge
         case .unsupportedMediaType: return .unsupportedMediaType
         case .temporarilyUnavailable: return .serviceUnavailable
+        case .tooManyRequests: return .tooManyRequests
         case .serverError: return .internalServerError
         case .methodNotAllowed: return .methodNotAllowed
         case .invalidRequest, .invalidGrant, .unauthorizedClient, .unsupportedGrantType, .unsupportedTokenType,

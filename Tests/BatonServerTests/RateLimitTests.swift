@@ -1,0 +1,46 @@
+import BatonTesting
+import Foundation
+import Testing
+
+/// Token-endpoint rate limits shared through Redis: per client and per source address, 429 with
+/// `Retry-After`, off by default.
+@Suite struct RateLimitTests {
+    private func clientCredentials(_ worker: TestWorker, _ id: String, _ secret: String) async throws -> HTTPTestResponse {
+        try await worker.post("/oauth/token", form: ["grant_type": "client_credentials", "client_id": id, "client_secret": secret])
+    }
+
+    @Test func aClientOverItsLimitGets429WithRetryAfter() async throws {
+        try await withWorker(configure: { $0.rateLimitPerClient = 5 }) { worker in
+            let busy = try await worker.createClient("busy", json: #""grant_types":["client_credentials"]"#)!
+            let quiet = try await worker.createClient("quiet", json: #""grant_types":["client_credentials"]"#)!
+            var statuses: [Int] = []
+            for _ in 0..<8 { statuses.append(try await clientCredentials(worker, "busy", busy).status) }
+            #expect(statuses.prefix(5).allSatisfy { $0 == 200 })
+            let limited = try await clientCredentials(worker, "busy", busy)
+            #expect(limited.status == 429 && limited.error == "too_many_requests")
+            #expect(["1"].contains(limited.headers["retry-after"]))
+            #expect(try await clientCredentials(worker, "quiet", quiet).status == 200)
+            try await Task.sleep(for: .milliseconds(1100))
+            #expect(try await clientCredentials(worker, "busy", busy).status == 200)
+        }
+    }
+
+    @Test func anAddressOverItsLimitGets429() async throws {
+        try await withWorker(configure: { $0.rateLimitPerAddress = 3 }) { worker in
+            let secret = try await worker.createClient("svc", json: #""grant_types":["client_credentials"]"#)!
+            var statuses: [Int] = []
+            for _ in 0..<5 { statuses.append(try await clientCredentials(worker, "svc", secret).status) }
+            #expect(statuses == [200, 200, 200, 429, 429])
+            let keys = try await worker.redis.send("KEYS", "bt:{rl}:*").array ?? []
+            #expect(keys.contains(.bulkString(Array("bt:{rl}:a:127.0.0.1".utf8))))
+        }
+    }
+
+    @Test func withoutLimitsNothingIsCounted() async throws {
+        try await withWorker { worker in
+            let secret = try await worker.createClient("svc", json: #""grant_types":["client_credentials"]"#)!
+            for _ in 0..<20 { #expect(try await clientCredentials(worker, "svc", secret).status == 200) }
+            #expect(try await worker.redis.send("KEYS", "bt:{rl}:*") == .array([]))
+        }
+    }
+}
