@@ -46,8 +46,8 @@ final class WorkerProcesses: Sendable {
     }
 
     /// Starts `count` workers with `extra` arguments and waits until all are ready.
-    static func start(count: Int, extra: [String] = []) async throws -> WorkerProcesses {
-        let redis = try await RedisServer.start()
+    static func start(count: Int, extra: [String] = [], appendOnly: Bool = false) async throws -> WorkerProcesses {
+        let redis = try await RedisServer.start(appendOnly: appendOnly)
         let secret = try MasterSecret.generate().base64
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-workers-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -98,6 +98,41 @@ final class WorkerProcesses: Sendable {
         return ids
     }
 
+    /// Creates the `login` (sessions permission) and public `app` clients; returns login's secret.
+    func standardClients() throws -> String {
+        let login = try cli(["clients", "add", "login", "--permission", "sessions"])
+        guard let secret = login.output.split(separator: "\n").first(where: { $0.hasPrefix("client_secret:") })?
+            .split(separator: " ")[1] else { throw TestFailure("no client secret in: \(login.output)") }
+        _ = try cli(["clients", "add", "app", "--public"])
+        return String(secret)
+    }
+
+    /// Creates a session for `subject` on worker `index`; returns its refresh token.
+    func createSession(_ subject: String, loginSecret: String, on index: Int = 0) async throws -> String {
+        let response = try await HTTPTestClient.send(
+            "POST", port: workers[index].port, path: "/v1/sessions",
+            headers: [("Content-Type", "application/json"),
+                      ("Authorization", "Basic " + Data("login:\(loginSecret)".utf8).base64EncodedString())],
+            body: Array(#"{"sub":"\#(subject)","client_id":"app"}"#.utf8))
+        guard let token = response.json["refresh_token"] as? String else { throw TestFailure("no session: \(response.text)") }
+        return token
+    }
+
+    /// Presents a refresh token to worker `index` as the `app` client.
+    func refresh(_ token: String, on index: Int, timeout: Duration = .seconds(5)) async throws -> HTTPTestResponse {
+        try await HTTPTestClient.send("POST", port: workers[index].port, path: "/oauth/token",
+                                      headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                                      body: Array("grant_type=refresh_token&client_id=app&refresh_token=\(token)".utf8),
+                                      timeout: timeout)
+    }
+
+    /// Resident memory of worker `index` in KiB.
+    func residentKiB(_ index: Int) -> Int {
+        let status = (try? String(contentsOfFile: "/proc/\(workers[index].process.pid)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+
     /// Sends an admin request to worker `index`.
     func admin(_ index: Int, _ method: String, _ path: String, json: String? = nil) async throws -> HTTPTestResponse {
         var headers = [("Authorization", "Bearer \(adminToken)")]
@@ -107,8 +142,9 @@ final class WorkerProcesses: Sendable {
     }
 
     /// Runs `body` with started workers and stops them afterwards.
-    static func with(count: Int, extra: [String] = [], _ body: (WorkerProcesses) async throws -> Void) async throws {
-        let cluster = try await start(count: count, extra: extra)
+    static func with(count: Int, extra: [String] = [], appendOnly: Bool = false,
+                     _ body: (WorkerProcesses) async throws -> Void) async throws {
+        let cluster = try await start(count: count, extra: extra, appendOnly: appendOnly)
         do {
             try await body(cluster)
         } catch {

@@ -1,0 +1,155 @@
+import BatonRedis
+import BatonServer
+import BatonTesting
+import Foundation
+import Synchronization
+import Testing
+
+/// DESIGN.md §7 under load, with three worker processes on one Redis: Redis stopped, frozen, and
+/// its pub/sub connections killed. Every outcome is counted; no request may hang or get a 500,
+/// and no user's chain may be lost.
+@Suite(.serialized) struct FaultTests {
+    /// What the users saw.
+    final class Tally: Sendable {
+        private let counts = Mutex<[String: Int]>([:])
+        private let longest = Mutex<Duration>(.zero)
+        func add(_ outcome: String) { counts.withLock { $0[outcome, default: 0] += 1 } }
+        func took(_ duration: Duration) { longest.withLock { $0 = max($0, duration) } }
+        var all: [String: Int] { counts.withLock { $0 } }
+        var slowest: Duration { longest.withLock { $0 } }
+        subscript(_ outcome: String) -> Int { all[outcome] ?? 0 }
+    }
+
+    /// Users refresh their chains round-robin over the workers until `until`; a 503 or a dropped
+    /// connection is retried with the same token (safe: invariant 3). Returns each user's last token.
+    private func load(_ cluster: WorkerProcesses, users: Int, until: ContinuousClock.Instant, tally: Tally) async throws -> [String] {
+        let secret = try cluster.standardClients()
+        var tokens: [String] = []
+        for user in 0..<users { tokens.append(try await cluster.createSession("user-\(user)", loginSecret: secret)) }
+        return try await withThrowingTaskGroup(of: String.self) { group in
+            for (user, first) in tokens.enumerated() {
+                group.addTask {
+                    var token = first
+                    var turn = user
+                    while ContinuousClock.now < until {
+                        turn += 1
+                        let started = ContinuousClock.now
+                        do {
+                            let response = try await cluster.refresh(token, on: turn % cluster.workers.count)
+                            tally.took(ContinuousClock.now - started)
+                            switch response.status {
+                            case 200:
+                                token = response.json["refresh_token"] as! String
+                                tally.add("200")
+                            case 503:
+                                tally.add("503")
+                                try await Task.sleep(for: .milliseconds(20))
+                            default:
+                                tally.add("\(response.status) \(response.json["error"] as? String ?? "")")
+                            }
+                        } catch {
+                            tally.add(ContinuousClock.now - started >= .seconds(5) ? "hang" : "connection error")
+                        }
+                    }
+                    return token
+                }
+            }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+    }
+
+    /// Whether every chain still refreshes, on every worker.
+    private func chainsLost(_ cluster: WorkerProcesses, _ tokens: [String]) async throws -> Int {
+        var lost = 0
+        for (index, token) in tokens.enumerated() {
+            if try await cluster.refresh(token, on: index % cluster.workers.count).status != 200 { lost += 1 }
+        }
+        return lost
+    }
+
+    @Test func redisStoppedForThreeSecondsUnderLoad() async throws {
+        try await WorkerProcesses.with(count: 3, appendOnly: true) { cluster in
+            let tally = Tally()
+            let end = ContinuousClock.now + .seconds(8)
+            let outage = Task {
+                try await Task.sleep(for: .seconds(2))
+                cluster.redis.kill()
+                try await Task.sleep(for: .seconds(3))
+                try await cluster.redis.restart()
+                let back = ContinuousClock.now
+                // Every worker answers again (not 503) within 2 s of Redis returning.
+                while ContinuousClock.now - back < .seconds(2) {
+                    var ready = 0
+                    for worker in cluster.workers {
+                        if (try? await HTTPTestClient.send("GET", port: worker.port, path: "/readyz"))?.status == 200 { ready += 1 }
+                    }
+                    if ready == cluster.workers.count { return ContinuousClock.now - back }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                return Duration.seconds(99)
+            }
+            let tokens = try await load(cluster, users: 6, until: end, tally: tally)
+            let recovery = try await outage.value
+            let lost = try await chainsLost(cluster, tokens)
+            print("redis stopped 3 s under load: \(tally.all), slowest answer \(tally.slowest), recovered in \(recovery), chains checked \(tokens.count), lost \(lost)")
+            #expect(tally["200"] > 100 && tally["503"] > 0)
+            #expect(Set(tally.all.keys).isSubset(of: ["200", "503"]), "\(tally.all)")
+            #expect(tally.slowest < .seconds(1))
+            #expect(recovery < .seconds(2))
+            #expect(lost == 0)
+        }
+    }
+
+    @Test func frozenRedisMeansFast503sAndFlatMemory() async throws {
+        try await WorkerProcesses.with(count: 3, extra: ["--redis-timeout-ms", "300"]) { cluster in
+            let tally = Tally()
+            let end = ContinuousClock.now + .seconds(6)
+            let freeze = Task {
+                try await Task.sleep(for: .seconds(1.5))
+                let before = cluster.residentKiB(0)
+                cluster.redis.pause()
+                try await Task.sleep(for: .seconds(2))
+                let during = cluster.residentKiB(0)
+                cluster.redis.resume()
+                return (before, during)
+            }
+            let tokens = try await load(cluster, users: 6, until: end, tally: tally)
+            let (before, during) = try await freeze.value
+            let after = cluster.residentKiB(0)
+            let lost = try await chainsLost(cluster, tokens)
+            print("redis frozen 2 s under load: \(tally.all), slowest answer \(tally.slowest), worker RSS \(before) → \(during) → \(after) KiB, lost \(lost)")
+            #expect(Set(tally.all.keys).isSubset(of: ["200", "503"]), "\(tally.all)")
+            #expect(tally["503"] > 0)
+            #expect(tally.slowest < .seconds(1))
+            #expect(during - before < 30_000 && after - before < 30_000)
+            #expect(lost == 0)
+        }
+    }
+
+    @Test func pubSubKilledUnderLoadChangesNothingElse() async throws {
+        try await WorkerProcesses.with(count: 3) { cluster in
+            let tally = Tally()
+            let end = ContinuousClock.now + .seconds(4)
+            let killer = Task {
+                let redis = RedisClient(configuration: try RedisConfiguration(url: cluster.redis.url))
+                try await redis.waitUntilConnected()
+                var killed = 0
+                for _ in 0..<5 {
+                    try await Task.sleep(for: .milliseconds(500))
+                    killed += Int(try await redis.send("CLIENT", "KILL", "TYPE", "pubsub").int ?? 0)
+                }
+                try await Task.sleep(for: .milliseconds(300))
+                let subscribers = try await redis.send("PUBSUB", "NUMSUB", "bt:control").array?.last?.int ?? 0
+                await redis.shutdown()
+                return (killed, subscribers)
+            }
+            let tokens = try await load(cluster, users: 6, until: end, tally: tally)
+            let (killed, subscribers) = try await killer.value
+            let lost = try await chainsLost(cluster, tokens)
+            print("pub/sub killed 5 times under load (\(killed) connections): \(tally.all), resubscribed \(subscribers)/3, lost \(lost)")
+            #expect(tally.all.keys.sorted() == ["200"], "\(tally.all)")
+            #expect(killed >= 10 && subscribers == 3)
+            #expect(lost == 0)
+        }
+    }
+}
