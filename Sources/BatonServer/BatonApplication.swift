@@ -21,6 +21,7 @@ public enum BatonApplication {
         redis: RedisClient,
         masterSecret: MasterSecret,
         logger: Logger,
+        metrics: BatonMetrics = BatonMetrics(),
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> BatonWorker {
         let derivedKeys = try DerivedKeys(masterSecret)
@@ -38,19 +39,20 @@ public enum BatonApplication {
         let keys = KeyManager(store: keysetStore, sealer: sealer, retention: configuration.keyRetention)
         let families = FamilyStore(redis: redis)
         let service = TokenService(configuration: configuration, families: families, clients: registry,
-                                   keyring: keyring, codec: codec, logger: logger)
+                                   keyring: keyring, codec: codec, logger: logger, metrics: metrics)
         let authenticator = ClientAuthenticator(registry: registry)
         let admin = AdminService(clients: ClientStore(redis: redis), families: families, codec: codec,
                                  defaultPolicy: configuration.defaultPolicy, registry: registry)
 
         let router = Router(context: BatonRequestContext.self, options: .autoGenerateHeadEndpoints)
-        router.middlewares.add(ErrorMiddleware())
+        router.middlewares.add(ObservabilityMiddleware(metrics: metrics))
+        router.middlewares.add(ErrorMiddleware(metrics: metrics))
         let rateLimiter = RateLimiter(store: RateLimitStore(redis: redis), perClient: configuration.rateLimitPerClient,
-                                      perAddress: configuration.rateLimitPerAddress)
+                                      perAddress: configuration.rateLimitPerAddress, window: configuration.rateLimitWindow)
         OAuthController(service: service, authenticator: authenticator, rateLimiter: rateLimiter).addRoutes(to: router)
         SessionController(service: service, authenticator: authenticator).addRoutes(to: router)
         WellKnownController(configuration: configuration, keyring: keyring).addRoutes(to: router)
-        HealthController(redis: redis, keyring: keyring).addRoutes(to: router)
+        HealthController(redis: redis, keyring: keyring, metrics: metrics).addRoutes(to: router)
         AdminController(admin: admin, keys: keys, keyring: keyring, algorithm: algorithm,
                         adminToken: configuration.adminToken, bodyLimit: configuration.bodyLimit)
             .addRoutes(to: router)
@@ -60,7 +62,7 @@ public enum BatonApplication {
                                      onServerRunning: onServerRunning)
         var services: [any Service] = [server]
         services.append(ControlChannelListener(redis: redis, keyring: keyring, clients: registry,
-                                               pollInterval: configuration.keysetPollInterval, logger: logger))
+                                               pollInterval: configuration.keysetPollInterval, metrics: metrics, logger: logger))
         if let period = configuration.rotationPeriod {
             services.append(RotationScheduler(keys: keys, keyring: keyring, period: period,
                                               lead: configuration.rotationLead, algorithm: algorithm, logger: logger))

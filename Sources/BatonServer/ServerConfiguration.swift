@@ -16,10 +16,12 @@ public struct ServerConfiguration: Sendable {
     public var adminToken: String?
     /// Policy for clients created without their own.
     public var defaultPolicy: ClientPolicy = .standard
-    /// Token-endpoint requests per second allowed per client, across all workers (nil: no limit).
+    /// Token-endpoint requests per window allowed per client, across all workers (nil: no limit).
     public var rateLimitPerClient: Int?
-    /// Token-endpoint requests per second allowed per source address (nil: no limit).
+    /// Token-endpoint requests per window allowed per source address (nil: no limit).
     public var rateLimitPerAddress: Int?
+    /// The rate-limit window (one second: the limits are per second).
+    public var rateLimitWindow: Duration = .seconds(1)
     /// Largest request body accepted (413 beyond).
     public var bodyLimit: Int = 16 * 1024
     /// How long a retired key stays in the JWKS (s): the longest access-token lifetime a client

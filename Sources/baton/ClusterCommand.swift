@@ -24,6 +24,9 @@ struct ClusterCommand: AsyncParsableCommand {
     /// `--admin-token`, or `$BATON_ADMIN_TOKEN`.
     var adminToken: String? { adminTokenOption ?? environment("BATON_ADMIN_TOKEN") }
 
+    @Option(name: .customLong("log-format"), help: "text, or json for one JSON object per line. [BATON_LOG_FORMAT]")
+    var logFormat: String = environment("BATON_LOG_FORMAT") ?? "text"
+
     @Option(name: .customLong("log-level"), help: "Log level of the supervisor and its workers. [BATON_LOG_LEVEL]")
     var logLevel: String = environment("BATON_LOG_LEVEL") ?? "info"
 
@@ -35,8 +38,7 @@ struct ClusterCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("unknown --log-level \(logLevel)") }
-        bootstrapLogging(level: level)
+        try bootstrapLogging(level: logLevel, format: logFormat)
         var logger = Logger(label: "baton")
         logger[metadataKey: "baton.role"] = "supervisor"
         let embedded = store.redis == nil
@@ -44,6 +46,7 @@ struct ClusterCommand: AsyncParsableCommand {
         var environment: [String: String] = [
             "BATON_MASTER_SECRET": store.masterSecret ?? URL(fileURLWithPath: store.masterSecretFile).standardizedFileURL.path,
             "BATON_LOG_LEVEL": logLevel,
+            "BATON_LOG_FORMAT": logFormat,
         ]
         if let token = try adminToken ?? (embedded ? store.generatedAdminToken(logger: logger) : nil) {
             environment["BATON_ADMIN_TOKEN"] = token

@@ -76,12 +76,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("worker-id"), help: "This worker's name in the Baton-Worker header and logs (default: its pid). [BATON_WORKER_ID]")
     var workerID: String = environment("BATON_WORKER_ID") ?? String(getpid())
 
+    @Option(name: .customLong("log-format"), help: "text, or json for one JSON object per line. [BATON_LOG_FORMAT]")
+    var logFormat: String = environment("BATON_LOG_FORMAT") ?? "text"
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical. [BATON_LOG_LEVEL]")
     var logLevel: String = environment("BATON_LOG_LEVEL") ?? "info"
 
     func run() async throws {
-        guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("unknown --log-level \(logLevel)") }
-        bootstrapLogging(level: level)
+        try bootstrapLogging(level: logLevel, format: logFormat)
         var logger = Logger(label: "baton")
         logger[metadataKey: "baton.worker"] = "\(workerID)"
         let policy = ClientPolicy(accessTokenTTL: accessTokenTTL, idleTimeout: idleTimeout,

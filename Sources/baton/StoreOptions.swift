@@ -106,9 +106,16 @@ func writeSecretFile(_ path: String, _ contents: String) throws {
     }
 }
 
-/// Logging to standard error, at `level`, as text or JSON lines.
-func bootstrapLogging(level: Logger.Level) {
+/// Logging to standard error, at `level`, as text or (`json`) one JSON object per line.
+func bootstrapLogging(level: String, format: String) throws {
+    guard let level = Logger.Level(rawValue: level) else { throw ValidationError("unknown --log-level \(level)") }
+    guard ["text", "json"].contains(format) else { throw ValidationError("--log-format is text or json") }
     LoggingSystem.bootstrap { label in
+        if format == "json" {
+            var handler = JSONLogHandler(label: label)
+            handler.logLevel = level
+            return handler
+        }
         var handler = StreamLogHandler.standardError(label: label)
         handler.logLevel = level
         return handler

@@ -2,14 +2,21 @@ import BatonCore
 import BatonRedis
 import Hummingbird
 
-/// `/healthz` (the process serves) and `/readyz` (Redis answers and a signing key is active).
+/// `/healthz` (the process serves), `/readyz` (Redis answers and a signing key is active) and
+/// `/metrics` (Prometheus text format).
 struct HealthController<Context: RequestContext>: Sendable {
     let redis: RedisClient
     let keyring: Keyring
+    let metrics: BatonMetrics
 
     func addRoutes(to router: Router<Context>) {
         router.get("/healthz") { _, _ in Response.json(Array(#"{"status":"ok"}"#.utf8), noStore: false) }
         router.get("/readyz") { _, _ in try await readiness() }
+        router.get("/metrics") { _, _ in
+            metrics.keysetVersion.set(keyring.version)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render())))
+        }
     }
 
     private func readiness() async throws -> Response {

@@ -7,6 +7,8 @@ import Logging
 /// being away as 503 `temporarily_unavailable`, framework errors (404, 405, 413) into their OAuth
 /// shape, and anything unforeseen into a logged 500 that says nothing of its cause.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: BatonMetrics
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
@@ -16,6 +18,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             return .error(error)
         } catch let error as RedisError {
+            metrics.redisError(error.code.rawValue)
             guard error.isTransient || error.code == .shutdown else {
                 context.logger.error("redis error", metadata: ["redis.error": "\(error)"])
                 return .error(BatonError(.serverError, hint: "internal error"))

@@ -12,6 +12,7 @@ struct ControlChannelListener: Service {
     let keyring: Keyring
     let clients: ClientRegistry
     let pollInterval: Duration
+    let metrics: BatonMetrics
     let logger: Logger
 
     func run() async throws {
@@ -29,7 +30,10 @@ struct ControlChannelListener: Service {
             for await event in subscription {
                 switch event {
                 case .subscribed(let again):
-                    if again { logger.notice("control channel resubscribed; reloading") }
+                    if again {
+                        logger.notice("control channel resubscribed; reloading")
+                        metrics.pubSubResubscriptions.increment()
+                    }
                     clients.invalidate()
                     await reload()
                 case .message(_, let payload):
@@ -60,6 +64,7 @@ struct ControlChannelListener: Service {
     private func reload() async {
         do {
             try await keyring.reload()
+            metrics.keysetVersion.set(keyring.version)
         } catch {
             logger.error("keyset reload failed; keeping the keys loaded before", metadata: ["error": "\(error)"])
         }

@@ -3,12 +3,13 @@ import BatonStore
 import NIOCore
 
 /// Limits token-endpoint requests per client and per source address, across all workers
-/// (counters in Redis, one-second windows). Off unless a limit is configured; when on, it costs
-/// one extra Redis round trip per request.
+/// (counters in Redis, fixed windows). Off unless a limit is configured; when on, it costs one
+/// extra Redis round trip per request.
 struct RateLimiter: Sendable {
     let store: RateLimitStore
     let perClient: Int?
     let perAddress: Int?
+    let window: Duration
 
     /// Whether any limit is configured.
     var isEnabled: Bool { perClient != nil || perAddress != nil }
@@ -18,7 +19,8 @@ struct RateLimiter: Sendable {
         var counters: [(key: String, limit: Int)] = []
         if let perClient { counters.append(("c:" + clientID, perClient)) }
         if let perAddress, let ip = address?.ipAddress { counters.append(("a:" + ip, perAddress)) }
-        guard let wait = try await store.hit(counters, windowMilliseconds: 1000) else { return }
+        let milliseconds = window.components.seconds * 1000 + window.components.attoseconds / 1_000_000_000_000_000
+        guard let wait = try await store.hit(counters, windowMilliseconds: max(1, milliseconds)) else { return }
         throw BatonError(.tooManyRequests, hint: "too many requests; retry after the Retry-After delay",
                          retryAfter: Int((wait + 999) / 1000))
     }

@@ -2,20 +2,43 @@ import BatonCore
 import BatonStore
 
 extension TokenService {
+    /// The `outcome` label of a refresh decision.
+    static func outcomeName(_ decision: FamilyDecision) -> String {
+        switch decision {
+        case .rotate: return "rotated"
+        case .fastForward: return "fast_forward"
+        case .grace: return "grace"
+        case .reuse: return "reuse_detected"
+        case .reject(.expired): return "expired"
+        case .reject(.userRevoked): return "revoked"
+        case .reject(.unknownFamily): return "unknown_family"
+        case .reject(.wrongClient): return "wrong_client"
+        }
+    }
+
     /// RFC 6749 §6: rotates a refresh token. The MAC is checked before Redis is asked; then one
     /// EVALSHA decides (rotate, grace, fast-forward, reuse, reject) atomically.
     func refresh(client: Client, form: FormBody) async throws -> TokenResponse {
         guard client.grantTypes.contains(.refreshToken) else {
             throw BatonError(.unauthorizedClient, hint: "the client may not use the refresh_token grant")
         }
-        let presented = try codec.verify(Array(try form.required("refresh_token").utf8))
+        let presented: RefreshToken
+        do {
+            presented = try codec.verify(Array(try form.required("refresh_token").utf8))
+        } catch {
+            metrics.refresh("invalid")
+            throw error
+        }
         let requestedScope = try form["scope"].map { try Scope(parsing: $0) }
         let session = presented.sessionID
         let now = self.now()
+        let started = ContinuousClock.now
         let outcome = try await families.refresh(
             session, presented: presented.generation, clientID: client.id, now: now,
             graceMilliseconds: Int64(client.policy.gracePeriod) * 1000,
             idleMilliseconds: Int64(client.policy.idleTimeout) * 1000)
+        metrics.refreshScriptLatency.record(ContinuousClock.now - started)
+        metrics.refresh(Self.outcomeName(outcome.decision))
 
         let generation: UInt64
         switch outcome.decision {

@@ -12,6 +12,7 @@ struct TokenService: Sendable {
     let keyring: Keyring
     let codec: RefreshTokenCodec
     let logger: Logger
+    let metrics: BatonMetrics
     /// The wall clock in milliseconds; tests may pass another.
     var now: @Sendable () -> Int64 = { WallClock.milliseconds() }
 

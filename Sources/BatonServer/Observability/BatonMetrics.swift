@@ -1,0 +1,61 @@
+import BatonCore
+import Prometheus
+
+/// A worker's metrics, in Prometheus' text format at `/metrics`: requests by endpoint and
+/// status, request latency, refresh outcomes, the rotation script's latency, Redis failures,
+/// control-channel resubscriptions and the keyset version.
+public final class BatonMetrics: Sendable {
+    /// The registry `/metrics` renders.
+    public let registry: PrometheusCollectorRegistry
+    let refreshScriptLatency: DurationHistogram
+    let pubSubResubscriptions: Counter
+    let keysetVersion: Gauge
+
+    static let latencyBuckets: [Duration] = [
+        .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
+        .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+        .milliseconds(500), .seconds(1),
+    ]
+
+    /// Creates the metrics on a fresh registry (one per worker).
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        refreshScriptLatency = registry.makeDurationHistogram(
+            descriptor: Self.name("redis", "refresh_script", "seconds", "Round trip of the rotation script (EVALSHA) to Redis"),
+            buckets: Self.latencyBuckets)
+        pubSubResubscriptions = registry.makeCounter(
+            descriptor: Self.name("control", "resubscriptions", "total", "Times the control-channel subscription was re-established"))
+        keysetVersion = registry.makeGauge(
+            descriptor: Self.name("keyset", "version", "number", "Version of the keyset this worker has loaded"))
+    }
+
+    /// Counts a finished request and records its latency.
+    func request(endpoint: String, method: String, status: Int, duration: Duration) {
+        let labels = [("endpoint", endpoint), ("method", method), ("status", String(status))]
+        registry.makeCounter(descriptor: Self.requests, labels: labels).increment()
+        registry.makeDurationHistogram(descriptor: Self.requestLatency, labels: [("endpoint", endpoint)],
+                                       buckets: Self.latencyBuckets).record(duration)
+    }
+
+    /// Counts a refresh by what happened to it.
+    func refresh(_ outcome: String) {
+        registry.makeCounter(descriptor: Self.refreshOutcomes, labels: [("outcome", outcome)]).increment()
+    }
+
+    /// Counts a failed Redis call by its kind (timeout, not_connected, server, ...).
+    func redisError(_ kind: String) {
+        registry.makeCounter(descriptor: Self.redisErrors, labels: [("kind", kind)]).increment()
+    }
+
+    private static var requests: MetricNameDescriptor { name("http", "requests", "total", "HTTP requests by endpoint, method and status") }
+    private static var requestLatency: MetricNameDescriptor { name("http", "request", "seconds", "HTTP request latency by endpoint") }
+    private static var refreshOutcomes: MetricNameDescriptor { name("refresh", "outcomes", "total", "Refresh requests by outcome") }
+    private static var redisErrors: MetricNameDescriptor { name("redis", "errors", "total", "Redis calls that failed, by kind") }
+
+    private static func name(_ subsystem: String, _ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "baton", subsystem: subsystem, metricName: metric, unitName: unit, helpText: help)
+    }
+
+    /// The metrics in Prometheus' text exposition format.
+    func render() -> String { registry.emitToString() }
+}
