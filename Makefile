@@ -4,7 +4,7 @@ BUILD_FLAGS ?=
 PORT ?= 8080
 ARGS ?=
 
-.PHONY: deps build run test bench-redis bench-crypto clean
+.PHONY: deps build run test docker-check bench-redis bench-crypto clean
 
 deps:
 	@scripts/install-deps.sh
@@ -27,9 +27,14 @@ run: deps
 	@echo
 	.build/release/baton cluster --workers $(WORKERS) --port $(PORT) $(ARGS)
 
-test: deps
+test: deps docker-check
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+
+# docker/compose.yaml parses with docker-compose (no Docker engine needed; dummy secrets). The
+# nginx topology test runs docker/nginx.conf itself.
+docker-check: deps
+	BATON_MASTER_SECRET=check BATON_ADMIN_TOKEN=check docker-compose -f docker/compose.yaml config -q
 
 # Pipelined EVALSHA through BatonRedis next to redis-benchmark, same script, same concurrency.
 bench-redis: deps

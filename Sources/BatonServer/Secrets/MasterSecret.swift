@@ -45,8 +45,9 @@ public struct MasterSecret: Sendable {
         try MasterSecret(bytes: try Random.bytes(count: 32))
     }
 
-    /// The secret as base64url text, for writing it to a file.
-    public var base64: String { Base64URL.encodeToString(bytes) }
+    /// The secret as standard base64 (which never starts with `-`, so it is safe after
+    /// `--master-secret` on a command line), for writing it to a file.
+    public var base64: String { Data(bytes).base64EncodedString() }
 }
 
 /// A setting that makes the service unable to start, said plainly.
