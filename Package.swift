@@ -33,6 +33,10 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
 
+        // Child processes with a clean signal state (posix_spawn), for the embedded Redis, the
+        // cluster supervisor and test fixtures.
+        .target(name: "BatonSystem"),
+
         // The pure domain: token formats, the family decision table, policies, errors. No I/O.
         .target(name: "BatonCore"),
 
@@ -56,7 +60,7 @@ let package = Package(
         .target(
             name: "BatonServer",
             dependencies: [
-                "BatonCore", "BatonCrypto", "BatonStore", "BatonRedis",
+                "BatonCore", "BatonCrypto", "BatonStore", "BatonRedis", "BatonSystem",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -85,6 +89,7 @@ let package = Package(
         .target(
             name: "BatonTesting",
             dependencies: [
+                "BatonSystem",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -103,13 +108,13 @@ let package = Package(
         ),
 
         .testTarget(name: "BatonCoreTests", dependencies: ["BatonCore"]),
-        .testTarget(name: "BatonCryptoTests", dependencies: ["BatonCrypto"]),
+        .testTarget(name: "BatonCryptoTests", dependencies: ["BatonCrypto", "BatonTesting"]),
         .testTarget(name: "BatonRedisTests", dependencies: ["BatonRedis", "BatonTesting"]),
         .testTarget(name: "BatonStoreTests", dependencies: ["BatonStore", "BatonTesting"]),
         .testTarget(
             name: "BatonServerTests",
             dependencies: [
-                "BatonServer", "BatonTesting", "BatonCore", "BatonCrypto", "BatonStore", "BatonRedis",
+                "BatonServer", "BatonTesting", "BatonCore", "BatonCrypto", "BatonStore", "BatonRedis", "BatonSystem",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]

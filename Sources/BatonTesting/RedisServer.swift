@@ -1,3 +1,4 @@
+import BatonSystem
 import Foundation
 
 #if canImport(Glibc)
@@ -30,7 +31,7 @@ public final class RedisServer: @unchecked Sendable {
     public var unixURL: String { "unix://\(socketPath)" }
 
     private let lock = NSLock()
-    private var process: Process?
+    private var process: ChildProcess?
     private let extraArguments: [String]
 
     private init(port: Int, directory: URL, password: String?, extraArguments: [String]) {
@@ -70,8 +71,8 @@ public final class RedisServer: @unchecked Sendable {
     public func kill() {
         lock.withLock {
             guard let process, process.isRunning else { return }
-            Glibc.kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.signal(SIGKILL)
+            process.waitForExitBlocking()
             self.process = nil
         }
     }
@@ -91,14 +92,12 @@ public final class RedisServer: @unchecked Sendable {
 
     private func signal(_ signal: Int32) {
         lock.withLock {
-            if let process, process.isRunning { _ = Glibc.kill(process.processIdentifier, signal) }
+            if let process, process.isRunning { process.signal(signal) }
         }
     }
 
     private func launch() async throws {
         let executable = try Self.findExecutable("redis-server")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
         var arguments = [
             "--port", String(port),
             "--bind", "127.0.0.1",
@@ -110,10 +109,7 @@ public final class RedisServer: @unchecked Sendable {
             "--logfile", directory.appendingPathComponent("redis.log").path,
         ]
         if let password { arguments += ["--requirepass", password] }
-        process.arguments = arguments + extraArguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess.spawn(executable, arguments + extraArguments)
         lock.withLock { self.process = process }
         try await waitUntilAccepting(deadline: ContinuousClock.now + .seconds(10))
     }

@@ -1,3 +1,4 @@
+import BatonTesting
 import Foundation
 import Testing
 @testable import BatonCrypto
@@ -5,7 +6,7 @@ import Testing
 /// Checks BatonCrypto against an independent JOSE implementation: Python's `joserfc`
 /// (installed by `scripts/install-deps.sh`). These tests fail, never skip, when it is missing.
 @Suite struct JoserfcInteropTests {
-    @Test func joserfcVerifiesOurTokens() throws {
+    @Test func joserfcVerifiesOurTokens() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-joserfc-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -17,7 +18,7 @@ import Testing
             try Data(token).write(to: directory.appendingPathComponent("\(algorithm.rawValue).jws"))
             try Data(payload).write(to: directory.appendingPathComponent("\(algorithm.rawValue).payload"))
         }
-        let output = try python(
+        let output = try await PythonScript.run(
             """
             import sys, warnings
             warnings.simplefilter("ignore")
@@ -36,8 +37,8 @@ import Testing
         #expect(output == "verified ES256\nverified EdDSA\nverified RS256\n")
     }
 
-    @Test func weVerifyJoserfcTokens() throws {
-        let output = try python(
+    @Test func weVerifyJoserfcTokens() async throws {
+        let output = try await PythonScript.run(
             """
             import json, warnings
             warnings.simplefilter("ignore")
@@ -61,30 +62,5 @@ import Testing
             try jws.verify(with: key)
             #expect(jws.payload == utf8(try #require(object["payload"] as? String)))
         }
-    }
-
-    /// Runs `python3 -c script arguments…` and returns its standard output; throws on a non-zero exit.
-    private func python(_ script: String, arguments: [String] = []) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw InteropError(message: "python3 failed (\(process.terminationStatus)); is joserfc installed (scripts/install-deps.sh)?\n"
-                + String(decoding: stderr, as: UTF8.self))
-        }
-        return String(decoding: stdout, as: UTF8.self)
-    }
-
-    private struct InteropError: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
     }
 }

@@ -6,8 +6,8 @@ import Testing
 /// against the JWKS the worker serves; RFC 7662 introspection; RFC 8414 metadata.
 @Suite struct AccessTokenTests {
     /// Verifies `tokens` against `jwks` with joserfc; prints one JSON object of header + claims per token.
-    private func verifyIndependently(_ tokens: [String], jwks: String) throws -> [[String: Any]] {
-        let output = try PythonScript.run("""
+    private func verifyIndependently(_ tokens: [String], jwks: String) async throws -> [[String: Any]] {
+        let output = try await PythonScript.run("""
             import json, sys, warnings
             warnings.simplefilter("ignore")
             from joserfc import jwt
@@ -28,7 +28,7 @@ import Testing
             let refreshed = try await worker.refresh(session["refresh_token"] as! String).json
             let jwksResponse = try await worker.get("/.well-known/jwks.json")
             #expect(jwksResponse.headers["cache-control"]?.contains("max-age") == true)
-            let verified = try verifyIndependently([session["access_token"] as! String, refreshed["access_token"] as! String],
+            let verified = try await verifyIndependently([session["access_token"] as! String, refreshed["access_token"] as! String],
                                                    jwks: jwksResponse.text)
             #expect(verified.count == 2)
             for token in verified {
@@ -60,7 +60,7 @@ import Testing
             #expect(response.status == 200 && response.headers["cache-control"] == "no-store")
             #expect(response.json["refresh_token"] == nil)
             let jwks = try await worker.get("/.well-known/jwks.json").text
-            let claims = try verifyIndependently([response.json["access_token"] as! String], jwks: jwks).first?["claims"] as? [String: Any]
+            let claims = try await verifyIndependently([response.json["access_token"] as! String], jwks: jwks).first?["claims"] as? [String: Any]
             #expect(claims?["sub"] as? String == "service")
             #expect(claims?["aud"] as? String == "https://api.test")
             #expect(claims?["scope"] as? String == "jobs")

@@ -1,3 +1,4 @@
+import BatonSystem
 import BatonServer
 import BatonTesting
 import Foundation
@@ -26,9 +27,9 @@ import Testing
         }
         #expect(seen == ["0", "1", "2"])
 
-        let login = try runToCompletion(batonBinary, ["clients", "add", "login", "--permission", "sessions", "--data-dir", data])
+        let login = try await runToCompletion(batonBinary, ["clients", "add", "login", "--permission", "sessions", "--data-dir", data])
         let secret = try #require(login.output.split(separator: "\n").first { $0.hasPrefix("client_secret:") }?.split(separator: " ")[1])
-        _ = try runToCompletion(batonBinary, ["clients", "add", "app", "--public", "--data-dir", data])
+        _ = try await runToCompletion(batonBinary, ["clients", "add", "app", "--public", "--data-dir", data])
         let auth = ("Authorization", "Basic " + Data("login:\(secret)".utf8).base64EncodedString())
 
         // Five users refresh their chains while one worker is killed with SIGKILL.
@@ -83,15 +84,15 @@ import Testing
 
         supervisor.signal(SIGTERM)
         #expect(await supervisor.waitForExit() == 0)
-        let leftovers = try runToCompletion("/usr/bin/pgrep", ["-f", data])
+        let leftovers = try await runToCompletion("/usr/bin/pgrep", ["-f", data])
         #expect(leftovers.output.isEmpty, "\(leftovers.output)")
     }
 
     @Test func aRotatedTokenReplayedOnAnotherWorkerRevokesTheFamilyEverywhere() async throws {
         try await WorkerProcesses.with(count: 3) { cluster in
-            let secret = try #require(try cluster.cli(["clients", "add", "login", "--permission", "sessions"]).output
+            let secret = try #require(try await cluster.cli(["clients", "add", "login", "--permission", "sessions"]).output
                 .split(separator: "\n").first { $0.hasPrefix("client_secret:") }?.split(separator: " ")[1])
-            _ = try cluster.cli(["clients", "add", "app", "--public", "--grace-period", "0"])
+            _ = try await cluster.cli(["clients", "add", "app", "--public", "--grace-period", "0"])
             let ports = cluster.workers.map(\.port)
             let session = try await HTTPTestClient.send(
                 "POST", port: ports[0], path: "/v1/sessions",

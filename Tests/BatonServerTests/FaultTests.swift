@@ -23,7 +23,7 @@ import Testing
     /// Users refresh their chains round-robin over the workers until `until`; a 503 or a dropped
     /// connection is retried with the same token (safe: invariant 3). Returns each user's last token.
     private func load(_ cluster: WorkerProcesses, users: Int, until: ContinuousClock.Instant, tally: Tally) async throws -> [String] {
-        let secret = try cluster.standardClients()
+        let secret = try await cluster.standardClients()
         var tokens: [String] = []
         for user in 0..<users { tokens.append(try await cluster.createSession("user-\(user)", loginSecret: secret)) }
         return try await withThrowingTaskGroup(of: String.self) { group in

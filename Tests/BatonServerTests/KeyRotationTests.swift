@@ -1,3 +1,4 @@
+import BatonSystem
 import BatonCrypto
 import BatonRedis
 import BatonServer
@@ -11,7 +12,7 @@ import Testing
     /// Rotates with the CLI and measures, from the command's return, how long until every worker
     /// signs with the new key.
     private func rotateAndTimeConvergence(_ cluster: WorkerProcesses, limit: Duration) async throws -> Duration {
-        let rotated = try cluster.cli(["keys", "rotate", "--now"])
+        let rotated = try await cluster.cli(["keys", "rotate", "--now"])
         #expect(rotated.status == 0, "\(rotated.output)")
         let returned = ContinuousClock.now
         let kid = try #require(rotated.output.split(separator: " ").dropFirst().first.map(String.init))
@@ -51,14 +52,14 @@ import Testing
 
     @Test func tokensIssuedDuringRotationsAllVerifyAgainstTheJWKS() async throws {
         try await WorkerProcesses.with(count: 3) { cluster in
-            let login = try #require(try cluster.cli(["clients", "add", "login", "--permission", "sessions"]).output
+            let login = try #require(try await cluster.cli(["clients", "add", "login", "--permission", "sessions"]).output
                 .split(separator: "\n").first { $0.hasPrefix("client_secret:") }?.split(separator: " ")[1])
-            _ = try cluster.cli(["clients", "add", "app", "--public"])
+            _ = try await cluster.cli(["clients", "add", "app", "--public"])
             let auth = ("Authorization", "Basic " + Data("login:\(login)".utf8).base64EncodedString())
             let stop = ContinuousClock.now + .seconds(3)
             let rotations = Task {
                 while ContinuousClock.now < stop {
-                    _ = try cluster.cli(["keys", "rotate", "--now"])
+                    _ = try await cluster.cli(["keys", "rotate", "--now"])
                     try await Task.sleep(for: .milliseconds(250))
                 }
             }
@@ -106,7 +107,7 @@ import Testing
     @Test func aKeyRotatedWithLeadTimeIsPublishedBeforeItSigns() async throws {
         try await WorkerProcesses.with(count: 2) { cluster in
             let before = try await cluster.activeKeyIDs()[0]
-            let rotated = try cluster.cli(["keys", "rotate", "--lead", "3s"])
+            let rotated = try await cluster.cli(["keys", "rotate", "--lead", "3s"])
             let kid = String(rotated.output.split(separator: " ")[1])
             try await Task.sleep(for: .milliseconds(300))
             for worker in cluster.workers {
@@ -118,14 +119,14 @@ import Testing
             #expect(try await cluster.activeKeyIDs().allSatisfy { $0 == before })
             try await Task.sleep(for: .seconds(3))
             #expect(try await cluster.activeKeyIDs().allSatisfy { $0 == kid })
-            let listed = try cluster.cli(["keys", "list"]).output
+            let listed = try await cluster.cli(["keys", "list"]).output
             #expect(listed.contains("\(kid)\tES256\tactive") && listed.contains("\(before)\tES256\tretired"), "\(listed)")
         }
     }
 
     @Test func emergencyRevocationEndsTheKeysTokensOnEveryWorker() async throws {
         try await WorkerProcesses.with(count: 3) { cluster in
-            let secret = try #require(try cluster.cli(["clients", "add", "service", "--grant", "client_credentials"]).output
+            let secret = try #require(try await cluster.cli(["clients", "add", "service", "--grant", "client_credentials"]).output
                 .split(separator: "\n").first { $0.hasPrefix("client_secret:") }?.split(separator: " ")[1])
             let form = Array("grant_type=client_credentials&client_id=service&client_secret=\(secret)".utf8)
             let issued = try await HTTPTestClient.send("POST", port: cluster.workers[0].port, path: "/oauth/token",
@@ -158,16 +159,16 @@ import Testing
 
     @Test func concurrentRotationsNeverLeaveTwoActiveKeysOrLoseOne() async throws {
         try await WorkerProcesses.with(count: 1) { cluster in
-            let before = try cluster.cli(["keys", "list"]).output.split(separator: "\n").count
+            let before = try await cluster.cli(["keys", "list"]).output.split(separator: "\n").count
             let outputs = try await withThrowingTaskGroup(of: String.self) { group in
-                for _ in 0..<6 { group.addTask { try cluster.cli(["keys", "rotate", "--now"]).output } }
+                for _ in 0..<6 { group.addTask { try await cluster.cli(["keys", "rotate", "--now"]).output } }
                 for index in 0..<4 {
                     group.addTask { try await cluster.admin(0, "POST", "/admin/keys/rotate", json: #"{"now":true}"#).text + "\(index)" }
                 }
                 return try await group.reduce(into: [String]()) { $0.append($1) }
             }
             #expect(outputs.count == 10)
-            let listed = try cluster.cli(["keys", "list"]).output.split(separator: "\n")
+            let listed = try await cluster.cli(["keys", "list"]).output.split(separator: "\n")
             #expect(listed.count == before + 10, "\(listed)")
             #expect(listed.filter { $0.contains("\tactive\t") }.count == 1, "\(listed)")
         }

@@ -1,3 +1,4 @@
+import BatonSystem
 import BatonServer
 import BatonTesting
 import Foundation

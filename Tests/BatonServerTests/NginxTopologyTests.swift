@@ -53,9 +53,9 @@ import Testing
     }
 
     private func exercise(_ cluster: WorkerProcesses, _ nginx: NginxProcess) async throws {
-        let secret = try #require(try cluster.cli(["clients", "add", "login", "--permission", "sessions"]).output
+        let secret = try #require(try await cluster.cli(["clients", "add", "login", "--permission", "sessions"]).output
             .split(separator: "\n").first { $0.hasPrefix("client_secret:") }?.split(separator: " ")[1])
-        _ = try cluster.cli(["clients", "add", "app", "--public"])
+        _ = try await cluster.cli(["clients", "add", "app", "--public"])
         let auth = ("Authorization", "Basic " + Data("login:\(secret)".utf8).base64EncodedString())
         var chains: [Chain] = []
         for user in 0..<5 {

@@ -1,3 +1,4 @@
+import BatonSystem
 import BatonServer
 import BatonTesting
 import Foundation
@@ -13,8 +14,8 @@ import Testing
     }
 
     /// Runs a management command to completion; returns its exit status and output.
-    private func baton(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        try runToCompletion(batonBinary, arguments)
+    private func baton(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await runToCompletion(batonBinary, arguments)
     }
 
     private func serve(port: Int, dataDirectory: String, extra: [String] = []) throws -> ChildProcess {
@@ -36,11 +37,11 @@ import Testing
 
         let secretMode = try FileManager.default.attributesOfItem(atPath: data + "/master.secret")[.posixPermissions] as? Int
         #expect(secretMode == 0o600)
-        let login = try baton(["clients", "add", "login", "--permission", "sessions", "--data-dir", data])
+        let login = try await baton(["clients", "add", "login", "--permission", "sessions", "--data-dir", data])
         #expect(login.status == 0, "\(login.output)")
         let loginSecret = try #require(field("client_secret", in: login.output))
-        #expect(try baton(["clients", "add", "app", "--public", "--scope", "read", "--data-dir", data]).status == 0)
-        #expect(try baton(["clients", "list", "--data-dir", data]).output.contains("app\tpublic"))
+        #expect(try await baton(["clients", "add", "app", "--public", "--scope", "read", "--data-dir", data]).status == 0)
+        #expect(try await baton(["clients", "list", "--data-dir", data]).output.contains("app\tpublic"))
 
         let auth = ("Authorization", "Basic " + Data("login:\(loginSecret)".utf8).base64EncodedString())
         let session = try await HTTPTestClient.send("POST", port: port, path: "/v1/sessions",
@@ -70,9 +71,9 @@ import Testing
                                                          headers: [("Content-Type", "application/x-www-form-urlencoded")],
                                                          body: Array(again.utf8))
         #expect(afterRestart.status == 200, "\(afterRestart.text)")
-        let listed = try baton(["sessions", "list", "alice", "--data-dir", data])
+        let listed = try await baton(["sessions", "list", "alice", "--data-dir", data])
         #expect(listed.status == 0 && listed.output.contains("\tapp\t"), "\(listed.output)")
-        let revoked = try baton(["sessions", "revoke", "alice", "--all", "--data-dir", data])
+        let revoked = try await baton(["sessions", "revoke", "alice", "--all", "--data-dir", data])
         #expect(revoked.output.contains("1 sessions ended"), "\(revoked.output)")
         server.signal(SIGTERM)
         #expect(await server.waitForExit() == 0)
@@ -90,12 +91,12 @@ import Testing
         #expect(log.contains("master-secret"), "\(log)")
     }
 
-    @Test func badSettingsAreClearErrors() throws {
-        let port = try baton(["serve", "--redis", "http://nope", "--master-secret", String(repeating: "A", count: 43)])
+    @Test func badSettingsAreClearErrors() async throws {
+        let port = try await baton(["serve", "--redis", "http://nope", "--master-secret", String(repeating: "A", count: 43)])
         #expect(port.status != 0 && port.output.contains("redis:// or unix://"), "\(port.output)")
-        let secret = try baton(["serve", "--redis", "redis://127.0.0.1:1", "--master-secret", "c2hvcnQ="])
+        let secret = try await baton(["serve", "--redis", "redis://127.0.0.1:1", "--master-secret", "c2hvcnQ="])
         #expect(secret.status != 0 && secret.output.contains("at least 32 bytes"), "\(secret.output)")
-        let policy = try baton(["serve", "--grace-period=-5"])
+        let policy = try await baton(["serve", "--grace-period=-5"])
         #expect(policy.status != 0 && policy.output.contains("grace_period"), "\(policy.output)")
     }
 }

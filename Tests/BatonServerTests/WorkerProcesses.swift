@@ -1,3 +1,4 @@
+import BatonSystem
 import BatonServer
 import BatonTesting
 import Foundation
@@ -84,8 +85,8 @@ final class WorkerProcesses: Sendable {
     }
 
     /// Runs a `baton` management command against this cluster's Redis and secret.
-    func cli(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        try runToCompletion(batonBinary, arguments + ["--redis", redis.url, "--master-secret=\(masterSecret)"])
+    func cli(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await runToCompletion(batonBinary, arguments + ["--redis", redis.url, "--master-secret=\(masterSecret)"])
     }
 
     /// The kid each worker signs with now (from `/readyz`).
@@ -99,11 +100,11 @@ final class WorkerProcesses: Sendable {
     }
 
     /// Creates the `login` (sessions permission) and public `app` clients; returns login's secret.
-    func standardClients() throws -> String {
-        let login = try cli(["clients", "add", "login", "--permission", "sessions"])
+    func standardClients() async throws -> String {
+        let login = try await cli(["clients", "add", "login", "--permission", "sessions"])
         guard let secret = login.output.split(separator: "\n").first(where: { $0.hasPrefix("client_secret:") })?
             .split(separator: " ")[1] else { throw TestFailure("no client secret in: \(login.output)") }
-        _ = try cli(["clients", "add", "app", "--public"])
+        _ = try await cli(["clients", "add", "app", "--public"])
         return String(secret)
     }
 

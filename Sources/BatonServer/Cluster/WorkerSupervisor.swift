@@ -1,3 +1,4 @@
+import BatonSystem
 import Foundation
 import Logging
 import ServiceLifecycle

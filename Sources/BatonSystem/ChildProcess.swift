@@ -46,9 +46,7 @@ public final class ChildProcess: Sendable {
         defer { for pointer in envp { free(pointer) } }
         var pid: pid_t = 0
         let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard result == 0 else {
-            throw ConfigurationError("cannot start \(executable): \(String(cString: strerror(result)))")
-        }
+        guard result == 0 else { throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(result)))") }
         return ChildProcess(pid: pid)
     }
 
@@ -67,10 +65,29 @@ public final class ChildProcess: Sendable {
         return false
     }
 
+    /// Waits until the child exits, blocking this thread (for a child just sent SIGKILL, or in
+    /// synchronous cleanup); returns its wait status.
+    @discardableResult
+    public func waitForExitBlocking() -> Int32 {
+        while isRunning { usleep(1_000) }
+        return status.withLock { $0 } ?? -1
+    }
+
+    /// The exit code of a wait status (128 + the signal for a child killed by one).
+    public static func exitCode(_ status: Int32) -> Int32 {
+        status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+    }
+
     /// Waits until the child exits (polling, never blocking a thread); returns its wait status.
     @discardableResult
     public func waitForExit(pollEvery interval: Duration = .milliseconds(10)) async -> Int32 {
         while isRunning { try? await Task.sleep(for: interval) }
         return status.withLock { $0 } ?? -1
     }
+}
+
+/// Why a child process could not be started.
+public struct SpawnError: Error, CustomStringConvertible {
+    /// What went wrong.
+    public let description: String
 }
