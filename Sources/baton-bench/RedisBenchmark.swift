@@ -53,8 +53,8 @@ struct RedisBenchmark: AsyncParsableCommand {
         var pipelined: [Double] = []
         for run in 1...runs {
             let rate = try await measureClient(client, script: script, seconds: seconds)
-            let plain = try redisBenchmark(port: server.port, sha: sha, clients: concurrency, pipeline: 1)
-            let batched = try redisBenchmark(port: server.port, sha: sha, clients: connections, pipeline: pipeline)
+            let plain = try await redisBenchmark(port: server.port, sha: sha, clients: concurrency, pipeline: 1)
+            let batched = try await redisBenchmark(port: server.port, sha: sha, clients: connections, pipeline: pipeline)
             print(String(format: "  run %d: BatonRedis %8.0f   redis-benchmark -c %d %8.0f   redis-benchmark -c %d -P %d %8.0f ops/s",
                          run, rate, concurrency, plain, connections, pipeline, batched))
             ours.append(rate)
@@ -91,22 +91,13 @@ struct RedisBenchmark: AsyncParsableCommand {
         return Double(total) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 
-    private func redisBenchmark(port: Int, sha: String, clients: Int, pipeline: Int) throws -> Double {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    private func redisBenchmark(port: Int, sha: String, clients: Int, pipeline: Int) async throws -> Double {
         // ~seconds worth of requests at redis-benchmark's usual rate on this class of machine.
         let requests = (pipeline > 1 ? 150_000 : 60_000) * seconds
-        process.arguments = [
-            "redis-benchmark", "-h", "127.0.0.1", "-p", String(port), "-c", String(clients), "-P", String(pipeline),
+        let (_, text) = try await runToCompletion("redis-benchmark", [
+            "-h", "127.0.0.1", "-p", String(port), "-c", String(clients), "-P", String(pipeline),
             "-n", String(requests), "-q", "EVALSHA", sha, "1", "bench:family:rb", "1700000000000",
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        ])
         // "EVALSHA ...: 85034.02 requests per second, p50=0.311 msec" (the last progress line wins).
         guard let line = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).last(where: { $0.contains("requests per second") }),
               let rate = line.split(separator: ":").last?.split(separator: " ").first.flatMap({ Double($0) })

@@ -12,7 +12,6 @@ public final class WorkerSupervisor: Service, Sendable {
         var startedAt = ContinuousClock.now
         var startAt: ContinuousClock.Instant? = .now
         var backoff = Duration.milliseconds(100)
-        var starts = 0
     }
 
     private let executable: String
@@ -35,12 +34,6 @@ public final class WorkerSupervisor: Service, Sendable {
         self.arguments = arguments
         slots = Mutex(Array(repeating: Slot(), count: count))
     }
-
-    /// The pids of the running workers (for tests and operators).
-    public var workerPIDs: [pid_t] { slots.withLock { $0.compactMap { $0.process?.pid } } }
-
-    /// Total restarts so far.
-    public var restartCount: Int { slots.withLock { $0.map { max(0, $0.starts - 1) }.reduce(0, +) } }
 
     public func run() async throws {
         await withGracefulShutdownHandler {
@@ -77,7 +70,6 @@ public final class WorkerSupervisor: Service, Sendable {
                     slots[index].process = process
                     slots[index].startedAt = now
                     slots[index].startAt = nil
-                    slots[index].starts += 1
                     logger.info("worker started", metadata: ["baton.worker": "\(index)", "pid": "\(process.pid)"])
                 } catch {
                     slots[index].startAt = now + .seconds(1)

@@ -55,11 +55,6 @@ final class Keyring: Sendable {
         return body + Array("]}".utf8)
     }
 
-    /// Every key record as last loaded, with the version.
-    var records: (records: [SigningKeyRecord], version: Int64) {
-        snapshot.withLock { ($0.keys.values.map(\.record), $0.version) }
-    }
-
     /// Loads the keyset from Redis. Keys that cannot be unsealed are skipped with a loud error;
     /// if there are keys but none can be unsealed, the master secret is wrong and this throws.
     func reload() async throws {
