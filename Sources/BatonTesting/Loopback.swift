@@ -1,25 +1,34 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A TCP port on 127.0.0.1 that was free a moment ago (the kernel picked it for port 0).
+/// A TCP port on 127.0.0.1 that was free a moment ago. It is drawn at random below the
+/// kernel's ephemeral range (32768 and up), so the source port of some outgoing connection cannot
+/// take it before the server that asked for it binds it.
+/// A port is handed out once per process, so tests running in parallel never get the same one.
 public func freeLoopbackPort() throws -> Int {
+    for _ in 0..<200 {
+        let port = Int.random(in: 10_000..<32_000)
+        guard handedOut.withLock({ $0.insert(port).inserted }) else { continue }
+        if isFree(port: port) { return port }
+    }
+    throw RedisServerError(message: "no free loopback port found between 10000 and 32000")
+}
+
+private let handedOut = Mutex<Set<Int>>([])
+
+private func isFree(port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw RedisServerError(message: "socket() failed: errno \(errno)") }
+    guard fd >= 0 else { return false }
     defer { close(fd) }
-    var address = loopbackAddress(port: 0)
-    let bound = withUnsafePointer(to: &address) {
+    var address = loopbackAddress(port: port)
+    return withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
         }
     }
-    guard bound == 0 else { throw RedisServerError(message: "bind() failed: errno \(errno)") }
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let named = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-    }
-    guard named == 0 else { throw RedisServerError(message: "getsockname() failed: errno \(errno)") }
-    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 extension RedisServer {

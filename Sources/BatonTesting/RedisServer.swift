@@ -52,14 +52,18 @@ public final class RedisServer: @unchecked Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var arguments = extraArguments
         if appendOnly { arguments += ["--appendonly", "yes", "--appendfsync", "always"] }
-        let server = RedisServer(
-            port: try freeLoopbackPort(),
-            directory: directory,
-            password: password,
-            extraArguments: arguments
-        )
-        try await server.launch()
-        return server
+        // Another process may take the port between the check and redis-server's bind: try again.
+        for attempt in 1...3 {
+            let server = RedisServer(port: try freeLoopbackPort(), directory: directory, password: password,
+                                     extraArguments: arguments)
+            do {
+                try await server.launch()
+                return server
+            } catch let error as RedisServerError where attempt < 3 && error.message.contains("exited at start") {
+                continue
+            }
+        }
+        preconditionFailure("the last attempt returns or throws")
     }
 
     /// Starts the server process again on the same port and directory (after `kill()`).
