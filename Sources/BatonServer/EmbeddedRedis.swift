@@ -32,7 +32,7 @@ public final class EmbeddedRedis: Sendable {
         guard (directory + "/redis.sock").utf8.count < 100 else {
             throw ConfigurationError("the data directory path is too long for a unix socket: \(directory)")
         }
-        guard let executable = findExecutable("redis-server") else {
+        guard let executable = ChildProcess.executable(named: "redis-server") else {
             throw ConfigurationError("redis-server is not installed: run `make deps` (or `apt-get install redis-server`), or pass --redis URL")
         }
         let redis = EmbeddedRedis(dataDirectory: directory, executable: executable, logger: logger)
@@ -96,11 +96,5 @@ public final class EmbeddedRedis: Sendable {
         logger.warning("stopping a redis-server left over in the data directory", metadata: ["pid": "\(pid)"])
         kill(pid, SIGTERM)
         for _ in 0..<500 where kill(pid, 0) == 0 { usleep(10_000) }
-    }
-
-    private static func findExecutable(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        let directories = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/local/bin", "/usr/bin"]
-        return directories.map { $0 + "/" + name }.first { access($0, X_OK) == 0 }
     }
 }

@@ -50,6 +50,13 @@ public final class ChildProcess: Sendable {
         return ChildProcess(pid: pid)
     }
 
+    /// The path of an executable found on `$PATH` (or in the sbin and local directories), or nil.
+    public static func executable(named name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        let directories = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/local/bin", "/usr/bin"]
+        return directories.map { $0 + "/" + name }.first { access($0, X_OK) == 0 }
+    }
+
     /// Sends a signal to the child.
     public func signal(_ signal: Int32) {
         if status.withLock({ $0 }) == nil { kill(pid, signal) }

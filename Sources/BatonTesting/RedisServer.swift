@@ -129,14 +129,12 @@ public final class RedisServer: @unchecked Sendable {
         throw RedisServerError(message: "redis-server did not accept connections on port \(port) within 10 s")
     }
 
+    /// The path of `name` on `$PATH`, or an error that says how to install it.
     static func findExecutable(_ name: String) throws -> String {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        let directories = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/local/bin"]
-        for directory in directories {
-            let candidate = "\(directory)/\(name)"
-            if access(candidate, X_OK) == 0 { return candidate }
+        guard let path = ChildProcess.executable(named: name) else {
+            throw RedisServerError(message: "\(name) not found on PATH: run `make deps`")
         }
-        throw RedisServerError(message: "\(name) not found on PATH: run `make deps` (apt-get install redis-server)")
+        return path
     }
 }
 

@@ -36,8 +36,8 @@ struct CryptoBenchmark: AsyncParsableCommand {
             (.es256, .ecdsaP256), (.edDSA, .ed25519), (.rs256, .rsa2048),
         ]
         print("openssl speed -seconds \(seconds) \(algorithms.map(\.1.rawValue).joined(separator: " ")) (1 thread, then -multi \(threads))…")
-        let openSSLOne = try OpenSSLSpeed.signaturesPerSecond(algorithms.map(\.1), seconds: seconds, processes: 1)
-        let openSSLAll = try OpenSSLSpeed.signaturesPerSecond(algorithms.map(\.1), seconds: seconds, processes: threads)
+        let openSSLOne = try await OpenSSLSpeed.signaturesPerSecond(algorithms.map(\.1), seconds: seconds, processes: 1)
+        let openSSLAll = try await OpenSSLSpeed.signaturesPerSecond(algorithms.map(\.1), seconds: seconds, processes: threads)
 
         var rows: [[String]] = []
         for (algorithm, speedName) in algorithms {

@@ -57,21 +57,15 @@ struct ClientsCommand: AsyncParsableCommand {
             draft.audience = audience
             draft.accessTokenTTL = accessTokenTTL
             draft.gracePeriod = gracePeriod
-            let redis = try await store.connect()
-            let admin = try BatonApplication.adminService(redis: redis, masterSecret: nil)
-            do {
-                let (client, secret) = try await admin.createClient(draft)
-                print("client_id:     \(client.id)")
-                print("type:          \(client.isConfidential ? "confidential" : "public")")
-                print("grant_types:   \(client.grantTypes.map(\.rawValue).joined(separator: " "))")
-                print("scopes:        \(client.allowedScopes.joined(separator: " "))")
-                if !client.permissions.isEmpty { print("permissions:   \(client.permissions.map(\.rawValue).joined(separator: " "))") }
-                if let secret { print("client_secret: \(secret)   (shown once; store it now)") }
-            } catch let error as BatonError {
-                await redis.shutdown()
-                throw ValidationError(error.hint)
+            let (client, secret) = try await store.withRedis { redis in
+                try await BatonApplication.adminService(redis: redis, masterSecret: nil).createClient(draft)
             }
-            await redis.shutdown()
+            print("client_id:     \(client.id)")
+            print("type:          \(client.isConfidential ? "confidential" : "public")")
+            print("grant_types:   \(client.grantTypes.map(\.rawValue).joined(separator: " "))")
+            print("scopes:        \(client.allowedScopes.joined(separator: " "))")
+            if !client.permissions.isEmpty { print("permissions:   \(client.permissions.map(\.rawValue).joined(separator: " "))") }
+            if let secret { print("client_secret: \(secret)   (shown once; store it now)") }
         }
     }
 
@@ -81,14 +75,14 @@ struct ClientsCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let redis = try await store.connect()
-            let clients = try await BatonApplication.adminService(redis: redis, masterSecret: nil).listClients()
+            let clients = try await store.withRedis { redis in
+                try await BatonApplication.adminService(redis: redis, masterSecret: nil).listClients()
+            }
             for client in clients {
                 let kind = client.isConfidential ? "confidential" : "public"
                 print("\(client.id)\t\(kind)\t\(client.grantTypes.map(\.rawValue).joined(separator: ","))\t\(client.allowedScopes.joined(separator: " "))")
             }
             if clients.isEmpty { print("no clients") }
-            await redis.shutdown()
         }
     }
 
@@ -101,15 +95,10 @@ struct ClientsCommand: AsyncParsableCommand {
         var clientID: String
 
         func run() async throws {
-            let redis = try await store.connect()
-            do {
+            try await store.withRedis { redis in
                 try await BatonApplication.adminService(redis: redis, masterSecret: nil).removeClient(clientID)
-                print("removed \(clientID)")
-            } catch let error as BatonError {
-                await redis.shutdown()
-                throw ValidationError(error.hint)
             }
-            await redis.shutdown()
+            print("removed \(clientID)")
         }
     }
 }

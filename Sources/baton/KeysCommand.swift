@@ -30,11 +30,9 @@ struct KeysCommand: AsyncParsableCommand {
         func run() async throws {
             guard let algorithm = SigningAlgorithm(rawValue: alg) else { throw ValidationError("--alg must be ES256, EdDSA or RS256") }
             let leadSeconds = now ? 0 : try parseSeconds(lead, option: "--lead")
-            let (redis, keys) = try await store.keyManager()
-            let record = try await keys.rotate(algorithm: algorithm, lead: leadSeconds)
+            let record = try await store.withKeyManager { try await $0.rotate(algorithm: algorithm, lead: leadSeconds) }
             let activation = Date(timeIntervalSince1970: Double(record.activatesAt))
             print("published \(record.keyID) (\(record.algorithm)); it signs from \(activation)")
-            await redis.shutdown()
         }
     }
 
@@ -44,12 +42,10 @@ struct KeysCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let (redis, keys) = try await store.keyManager()
-            for key in try await keys.list() {
+            for key in try await store.withKeyManager({ try await $0.list() }) {
                 let activates = Date(timeIntervalSince1970: Double(key.activates_at))
                 print("\(key.kid)\t\(key.alg)\t\(key.state)\tactivates \(activates)")
             }
-            await redis.shutdown()
         }
     }
 
@@ -67,9 +63,7 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let algorithm = SigningAlgorithm(rawValue: alg) else { throw ValidationError("--alg must be ES256, EdDSA or RS256") }
-            let (redis, keys) = try await store.keyManager()
-            let revoked = try await keys.revoke(keyID, algorithm: algorithm)
-            await redis.shutdown()
+            let revoked = try await store.withKeyManager { try await $0.revoke(keyID, algorithm: algorithm) }
             guard revoked else { throw ValidationError("no key \(keyID)") }
             print("revoked \(keyID)")
         }
@@ -87,12 +81,9 @@ func parseSeconds(_ text: String, option: String) throws -> Int64 {
 }
 
 extension StoreOptions {
-    /// A connected Redis client and the key operations on it (needs the master secret).
-    func keyManager() async throws -> (RedisClient, KeyManager) {
-        guard let secret = try existingMasterSecret() else {
-            throw ValidationError("key operations need the master secret (--master-secret or BATON_MASTER_SECRET)")
-        }
-        let redis = try await connect()
-        return (redis, try BatonApplication.keyManager(redis: redis, masterSecret: secret))
+    /// Runs `body` with the key operations on a connected Redis (they need the master secret).
+    func withKeyManager<T>(_ body: (KeyManager) async throws -> T) async throws -> T {
+        let secret = try requiredMasterSecret(for: "key operations")
+        return try await withRedis { redis in try await body(try BatonApplication.keyManager(redis: redis, masterSecret: secret)) }
     }
 }

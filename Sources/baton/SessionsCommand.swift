@@ -19,17 +19,15 @@ struct SessionsCommand: AsyncParsableCommand {
         var subject: String
 
         func run() async throws {
-            guard let secret = try store.existingMasterSecret() else {
-                throw ValidationError("the master secret is needed to find a user's sessions (--master-secret)")
+            let secret = try store.requiredMasterSecret(for: "finding a user's sessions")
+            let sessions = try await store.withRedis { redis in
+                try await BatonApplication.adminService(redis: redis, masterSecret: secret).sessions(of: subject)
             }
-            let redis = try await store.connect()
-            let sessions = try await BatonApplication.adminService(redis: redis, masterSecret: secret).sessions(of: subject)
             for session in sessions {
                 let created = Date(timeIntervalSince1970: Double(session.createdAt) / 1000)
                 print("\(session.session)\t\(session.clientID)\tcreated \(created)\trefreshes \(session.generation)\tscope \(session.scope)")
             }
             if sessions.isEmpty { print("no live sessions for \(subject)") }
-            await redis.shutdown()
         }
     }
 
@@ -52,19 +50,17 @@ struct SessionsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            guard let secret = try store.existingMasterSecret() else {
-                throw ValidationError("the master secret is needed to find a user's sessions (--master-secret)")
+            let secret = try store.requiredMasterSecret(for: "finding a user's sessions")
+            try await store.withRedis { redis in
+                let admin = try BatonApplication.adminService(redis: redis, masterSecret: secret)
+                if let sessionID {
+                    let revoked = try await admin.revokeSession(sessionID, of: subject)
+                    print(revoked ? "revoked \(sessionID)" : "no such live session")
+                } else {
+                    let count = try await admin.revokeAllSessions(of: subject)
+                    print("logged \(subject) out everywhere (\(count) sessions ended)")
+                }
             }
-            let redis = try await store.connect()
-            let admin = try BatonApplication.adminService(redis: redis, masterSecret: secret)
-            if let sessionID {
-                let revoked = try await admin.revokeSession(sessionID, of: subject)
-                print(revoked ? "revoked \(sessionID)" : "no such live session")
-            } else {
-                let count = try await admin.revokeAllSessions(of: subject)
-                print("logged \(subject) out everywhere (\(count) sessions ended)")
-            }
-            await redis.shutdown()
         }
     }
 }

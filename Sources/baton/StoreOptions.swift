@@ -1,4 +1,5 @@
 import ArgumentParser
+import BatonCore
 import BatonRedis
 import BatonServer
 import Foundation
@@ -34,18 +35,36 @@ struct StoreOptions: ParsableArguments {
     /// The Redis URL to use: the given one, or the embedded server's socket.
     var redisURL: String { redis ?? "unix://" + URL(fileURLWithPath: dataDirectory).standardizedFileURL.path + "/redis.sock" }
 
-    /// A connected client for the management commands.
-    func connect() async throws -> RedisClient {
+    /// Runs a management command's `body` with a connected Redis client, closing it afterwards
+    /// whatever happens; an error meant for a client (`BatonError`) becomes a plain CLI error.
+    func withRedis<T>(_ body: (RedisClient) async throws -> T) async throws -> T {
         var configuration = try RedisConfiguration(url: redisURL)
         configuration.connectionCount = 1
         let client = RedisClient(configuration: configuration)
         do {
-            try await client.waitUntilConnected(timeout: .seconds(3))
+            do {
+                try await client.waitUntilConnected(timeout: .seconds(3))
+            } catch {
+                throw ValidationError("cannot reach Redis at \(redis == nil ? "the embedded socket (is `baton serve` running?)" : "--redis"): \(error)")
+            }
+            let result = try await body(client)
+            await client.shutdown()
+            return result
+        } catch let error as BatonError {
+            await client.shutdown()
+            throw ValidationError(error.hint)
         } catch {
             await client.shutdown()
-            throw ValidationError("cannot reach Redis at \(redis == nil ? "the embedded socket (is `baton serve` running?)" : "--redis"): \(error)")
+            throw error
         }
-        return client
+    }
+
+    /// The master secret, required: managing sessions and keys needs it.
+    func requiredMasterSecret(for purpose: String) throws -> MasterSecret {
+        guard let secret = try existingMasterSecret() else {
+            throw ValidationError("\(purpose) needs the master secret (--master-secret or BATON_MASTER_SECRET)")
+        }
+        return secret
     }
 
     /// The configured master secret, or the embedded default's file if there is one.
