@@ -59,8 +59,13 @@ public struct SigningKeyRecord: Sendable, Equatable, Codable {
     }
 
     /// The key that signs at `now`: of the keys in state `.active`, the one activated last.
-    public static func active(in records: [SigningKeyRecord], at now: Int64) -> SigningKeyRecord? {
-        records.filter { $0.state(at: now) == .active }.max { ($0.activatesAt, $0.keyID) < ($1.activatesAt, $1.keyID) }
+    public static func active(in records: some Sequence<SigningKeyRecord>, at now: Int64) -> SigningKeyRecord? {
+        var newest: SigningKeyRecord?
+        for record in records where record.state(at: now) == .active {
+            if let current = newest, (current.activatesAt, current.keyID) >= (record.activatesAt, record.keyID) { continue }
+            newest = record
+        }
+        return newest
     }
 
     /// Whether the key belongs in the JWKS at `now`: not revoked, and if retired, only while tokens

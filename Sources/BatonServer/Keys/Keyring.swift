@@ -32,9 +32,9 @@ final class Keyring: Sendable {
 
     /// The key that signs at `now` (s), if any.
     func activeKey(at now: Int64) -> LoadedKey? {
-        let keys = snapshot.withLock { $0.keys }
-        guard let record = SigningKeyRecord.active(in: keys.values.map(\.record), at: now) else { return nil }
-        return keys[record.keyID]
+        snapshot.withLock { snapshot in
+            SigningKeyRecord.active(in: snapshot.keys.values.lazy.map(\.record), at: now).flatMap { snapshot.keys[$0.keyID] }
+        }
     }
 
     /// The key with this id, in whatever state.

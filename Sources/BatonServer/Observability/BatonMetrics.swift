@@ -47,10 +47,11 @@ public final class BatonMetrics: Sendable {
         registry.makeCounter(descriptor: Self.redisErrors, labels: [("kind", kind)]).increment()
     }
 
-    private static var requests: MetricNameDescriptor { name("http", "requests", "total", "HTTP requests by endpoint, method and status") }
-    private static var requestLatency: MetricNameDescriptor { name("http", "request", "seconds", "HTTP request latency by endpoint") }
-    private static var refreshOutcomes: MetricNameDescriptor { name("refresh", "outcomes", "total", "Refresh requests by outcome") }
-    private static var redisErrors: MetricNameDescriptor { name("redis", "errors", "total", "Redis calls that failed, by kind") }
+    // Descriptors are built once (not per request); immutable, the type merely lacks `Sendable`.
+    nonisolated(unsafe) private static let requests = name("http", "requests", "total", "HTTP requests by endpoint, method and status")
+    nonisolated(unsafe) private static let requestLatency = name("http", "request", "seconds", "HTTP request latency by endpoint")
+    nonisolated(unsafe) private static let refreshOutcomes = name("refresh", "outcomes", "total", "Refresh requests by outcome")
+    nonisolated(unsafe) private static let redisErrors = name("redis", "errors", "total", "Redis calls that failed, by kind")
 
     private static func name(_ subsystem: String, _ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "baton", subsystem: subsystem, metricName: metric, unitName: unit, helpText: help)
