@@ -29,13 +29,19 @@ public enum FamilyDecision: Sendable, Equatable {
         case expired
         /// The user logged out everywhere after this family was created.
         case userRevoked = "user_revoked"
+        /// The request asked for a scope the session was not granted; nothing was rotated.
+        case scopeExceeded = "scope_exceeded"
     }
 
     /// Decides on a refresh. Times are milliseconds since 1970; `grace` 0 disables the grace window.
+    /// A `requestedScope` beyond the session's turns an accepted refresh into `.scopeExceeded`
+    /// before anything is written, so a bad request never costs the client its token; a replay is
+    /// still reuse whatever scope it asks for.
     public static func decide(
         family: FamilyRecord?,
         presented: UInt64,
         clientID: String,
+        requestedScope: Scope? = nil,
         userRevokedAt: Int64?,
         now: Int64,
         graceMilliseconds: Int64
@@ -45,12 +51,14 @@ public enum FamilyDecision: Sendable, Equatable {
         if let userRevokedAt, family.createdAt <= userRevokedAt { return .reject(.userRevoked) }
         guard now < family.expiresAt else { return .reject(.expired) }
         let current = family.generation
+        let inGrace = presented + 1 == current && graceMilliseconds > 0 && now - family.rotatedAt <= graceMilliseconds
+        guard presented >= current || inGrace else { return .reuse(current: current) }
+        if let requestedScope, !requestedScope.isSubset(of: (try? Scope(parsing: family.scope)) ?? requestedScope) {
+            return .reject(.scopeExceeded)
+        }
         if presented == current { return .rotate(to: current + 1) }
         if presented > current { return .fastForward(to: presented + 1) }
-        if presented == current - 1, graceMilliseconds > 0, now - family.rotatedAt <= graceMilliseconds {
-            return .grace(current: current)
-        }
-        return .reuse(current: current)
+        return .grace(current: current)
     }
 }
 
@@ -66,13 +74,17 @@ public struct FamilyRecord: Sendable, Equatable {
     public var createdAt: Int64
     /// The absolute end of the session (ms since 1970).
     public var expiresAt: Int64
+    /// The scope granted to the session, space-delimited.
+    public var scope: String
 
     /// Creates a record.
-    public init(generation: UInt64, rotatedAt: Int64, clientID: String, createdAt: Int64, expiresAt: Int64) {
+    public init(generation: UInt64, rotatedAt: Int64, clientID: String, createdAt: Int64, expiresAt: Int64,
+                scope: String = "") {
         self.generation = generation
         self.rotatedAt = rotatedAt
         self.clientID = clientID
         self.createdAt = createdAt
         self.expiresAt = expiresAt
+        self.scope = scope
     }
 }

@@ -32,11 +32,13 @@ public struct FamilyStore: Sendable {
         return created
     }
 
-    /// Applies the decision table to a presented generation, atomically, in one round trip.
+    /// Applies the decision table to a presented generation, atomically, in one round trip. A
+    /// `requestedScope` beyond the session's is refused before anything is written.
     public func refresh(
         _ session: SessionID,
         presented: UInt64,
         clientID: String,
+        requestedScope: Scope? = nil,
         now: Int64,
         graceMilliseconds: Int64,
         idleMilliseconds: Int64
@@ -46,7 +48,7 @@ public struct FamilyStore: Sendable {
             keys: [KeySchema.family(session), KeySchema.userPrefix(shard: session.shard)],
             arguments: [
                 String(presented), clientID, String(now), String(graceMilliseconds), String(idleMilliseconds),
-                String(decoding: session.familyID, as: UTF8.self),
+                String(decoding: session.familyID, as: UTF8.self), requestedScope?.description ?? "",
             ]
         )
         return try RefreshOutcome(reply: reply)

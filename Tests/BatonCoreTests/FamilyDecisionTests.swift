@@ -56,6 +56,20 @@ import Testing
         #expect(decide(record, presented: 5, revokedAt: record.createdAt - 1) == .rotate(to: 6))
     }
 
+    @Test func aScopeBeyondTheSessionsIsRefusedWithoutRotatingButReuseStillWins() throws {
+        var record = family(rotatedAgo: 1_000)
+        record.scope = "read write"
+        func decide(_ presented: UInt64, _ scope: String) throws -> FamilyDecision {
+            FamilyDecision.decide(family: record, presented: presented, clientID: "app", requestedScope: try Scope(parsing: scope),
+                                  userRevokedAt: nil, now: now, graceMilliseconds: grace)
+        }
+        #expect(try decide(5, "read") == .rotate(to: 6))
+        #expect(try decide(5, "read admin") == .reject(.scopeExceeded))
+        #expect(try decide(4, "admin") == .reject(.scopeExceeded))
+        #expect(try decide(6, "admin") == .reject(.scopeExceeded))
+        #expect(try decide(3, "admin") == .reuse(current: 5))
+    }
+
     @Test func absoluteLifetimeEnds() {
         var record = family()
         record.expiresAt = now

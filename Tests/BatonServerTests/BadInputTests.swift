@@ -1,3 +1,5 @@
+import BatonCore
+import BatonStore
 import BatonTesting
 import Foundation
 import Testing
@@ -39,6 +41,19 @@ import Testing
                 expectError(response, 400, "invalid_request")
             }
             #expect(try await worker.redis.send("DBSIZE") == generation)
+            #expect(try await worker.refresh(token).status == 200)
+        }
+    }
+
+    @Test func aScopeBeyondTheSessionsCostsTheClientNothing() async throws {
+        try await withWorker { worker in
+            // With no grace window, a rotation the client never saw would make its token a replay.
+            let clients = try await worker.standardClients(appPolicy: #""grace_period":0"#)
+            let session = try await worker.createSession(clients, scope: "read")
+            let token = session["refresh_token"] as! String
+            expectError(try await worker.refresh(token, extra: ["scope": "read write"]), 400, "invalid_scope")
+            let key = KeySchema.family(SessionID(session["session_id"] as! String)!)
+            #expect(try await worker.redis.send("HGET", key, "g") == .bulkString(Array("0".utf8)))
             #expect(try await worker.refresh(token).status == 200)
         }
     }

@@ -14,8 +14,9 @@ import Testing
         var client: String
         var revokedOffset: Int64?  // user revocation time relative to the family's creation
         var remaining: Int64       // absolute end relative to now
+        var requested: String? = nil
         var description: String {
-            "current \(current) presented \(presented) rotatedAgo \(rotatedAgo) grace \(grace) client \(client) revoked \(String(describing: revokedOffset)) remaining \(remaining)"
+            "current \(current) presented \(presented) rotatedAgo \(rotatedAgo) grace \(grace) client \(client) revoked \(String(describing: revokedOffset)) remaining \(remaining) requested \(String(describing: requested))"
         }
     }
 
@@ -38,6 +39,12 @@ import Testing
             cases.append(Case(current: 3, presented: 2, rotatedAgo: 5, grace: 10_000, client: "app", revokedOffset: nil, remaining: remaining))
         }
         cases.append(Case(current: 3, presented: 3, rotatedAgo: 5, grace: 10_000, client: "other", revokedOffset: nil, remaining: 1_000))
+        for requested in ["read", "read write", "read admin", "admin"] {
+            for presented: UInt64 in [1, 2, 3, 4] {
+                cases.append(Case(current: 3, presented: presented, rotatedAgo: 5, grace: 10_000, client: "app",
+                                  revokedOffset: nil, remaining: 1_000, requested: requested))
+            }
+        }
         return cases
     }
 
@@ -48,11 +55,12 @@ import Testing
             for item in Self.grid {
                 let session = FamilyStoreTests.session()
                 let record = FamilyRecord(generation: item.current, rotatedAt: now - item.rotatedAgo, clientID: "app",
-                                          createdAt: created, expiresAt: now + item.remaining)
+                                          createdAt: created, expiresAt: now + item.remaining, scope: "read write")
+                let requested = try item.requested.map { try Scope(parsing: $0) }
                 var write = RedisCommand("HSET", KeySchema.family(session))
                 for (field, value) in [("g", String(record.generation)), ("r", String(record.rotatedAt)), ("c", "app"),
                                        ("t", String(created)), ("x", String(record.expiresAt)), ("s", "model"),
-                                       ("sc", ""), ("a", "0"), ("cl", "")] {
+                                       ("sc", record.scope), ("a", "0"), ("cl", "")] {
                     write.append(field)
                     write.append(value)
                 }
@@ -63,11 +71,16 @@ import Testing
                     _ = try await redis.send("HSET", userKey, "rv", String(created + offset))
                 }
                 let expected = FamilyDecision.decide(
-                    family: record, presented: item.presented, clientID: item.client,
+                    family: record, presented: item.presented, clientID: item.client, requestedScope: requested,
                     userRevokedAt: item.revokedOffset.map { created + $0 }, now: now, graceMilliseconds: item.grace)
-                let actual = try await store.refresh(session, presented: item.presented, clientID: item.client, now: now,
+                let actual = try await store.refresh(session, presented: item.presented, clientID: item.client,
+                                                     requestedScope: requested, now: now,
                                                      graceMilliseconds: item.grace, idleMilliseconds: 60_000).decision
                 #expect(actual == expected, "\(item)")
+                if case .reject(.scopeExceeded) = expected {
+                    // Refused before anything was written.
+                    #expect(try await redis.send("HGET", KeySchema.family(session), "g") == .bulkString(Array(String(item.current).utf8)))
+                }
             }
         }
     }

@@ -9,6 +9,7 @@ extension TokenService {
         case .fastForward: return "fast_forward"
         case .grace: return "grace"
         case .reuse: return "reuse_detected"
+        case .reject(.scopeExceeded): return "scope_exceeded"
         case .reject(.expired): return "expired"
         case .reject(.userRevoked): return "revoked"
         case .reject(.unknownFamily): return "unknown_family"
@@ -34,7 +35,7 @@ extension TokenService {
         let now = self.now()
         let started = ContinuousClock.now
         let outcome = try await families.refresh(
-            session, presented: presented.generation, clientID: client.id, now: now,
+            session, presented: presented.generation, clientID: client.id, requestedScope: requestedScope, now: now,
             graceMilliseconds: Int64(client.policy.gracePeriod) * 1000,
             idleMilliseconds: Int64(client.policy.idleTimeout) * 1000)
         metrics.refreshScriptLatency.record(ContinuousClock.now - started)
@@ -52,6 +53,8 @@ extension TokenService {
                 "baton.presented_generation": "\(presented.generation)", "baton.current_generation": "\(current)",
             ])
             throw BatonError(.invalidGrant, hint: RefreshTokenCodec.invalidHint, debug: "reuse detected")
+        case .reject(.scopeExceeded):
+            throw BatonError(.invalidScope, hint: "the requested scope exceeds the scope granted to the session")
         case .reject(let reason):
             throw BatonError(.invalidGrant, hint: RefreshTokenCodec.invalidHint, debug: reason.rawValue)
         }
@@ -60,14 +63,8 @@ extension TokenService {
                           metadata: ["baton.session": "\(session)"])
         }
 
-        let granted = try Scope(parsing: outcome.scope ?? "")
-        var scope = granted
-        if let requestedScope {
-            guard requestedScope.isSubset(of: granted) else {
-                throw BatonError(.invalidScope, hint: "the requested scope exceeds the scope granted to the session")
-            }
-            scope = requestedScope
-        }
+        // The script refused a scope beyond the session's before rotating; a narrower one applies.
+        let scope = try requestedScope ?? Scope(parsing: outcome.scope ?? "")
         let access = try accessToken(
             for: client, subject: outcome.subject ?? "", scope: scope.description, sessionID: session.description,
             authTime: outcome.authTime, extraMembers: Array((outcome.claims ?? "").utf8), at: now)

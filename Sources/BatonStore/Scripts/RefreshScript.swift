@@ -4,7 +4,8 @@ import BatonRedis
 ///
 /// KEYS[1] the family, KEYS[2] the shard's user-key prefix (the user key is the prefix plus the
 /// family's subject: same hash tag, same slot).
-/// ARGV: presented generation, client id, now (ms), grace (ms), idle timeout (ms), family id.
+/// ARGV: presented generation, client id, now (ms), grace (ms), idle timeout (ms), family id,
+/// requested scope (space-delimited; empty: the session's own).
 /// Returns `{decision, generation, sub, scope, auth_time, claims, expires_at}` for rotate,
 /// fast_forward and grace; `{'reuse', current, sub}`; or `{'reject', reason}`.
 let refreshScript = RedisScript("""
@@ -27,6 +28,18 @@ let refreshScript = RedisScript("""
     end
     local current = tonumber(f[1])
     local presented = tonumber(ARGV[1])
+    local grace = tonumber(ARGV[4])
+    local in_grace = presented == current - 1 and grace > 0 and now - tonumber(f[2]) <= grace
+    if presented < current and not in_grace then
+        redis.call('DEL', KEYS[1])
+        redis.call('HDEL', user, 'f:' .. ARGV[6])
+        return {'reuse', current, f[6]}
+    end
+    local granted = {}
+    for token in string.gmatch(f[7], '%S+') do granted[token] = true end
+    for token in string.gmatch(ARGV[7], '%S+') do
+        if not granted[token] then return {'reject', 'scope_exceeded'} end
+    end
     if presented >= current then
         local successor = presented + 1
         redis.call('HSET', KEYS[1], 'g', string.format('%.0f', successor), 'r', ARGV[3])
@@ -35,11 +48,5 @@ let refreshScript = RedisScript("""
         if presented > current then decision = 'fast_forward' end
         return {decision, successor, f[6], f[7], f[8], f[9], f[5]}
     end
-    local grace = tonumber(ARGV[4])
-    if presented == current - 1 and grace > 0 and now - tonumber(f[2]) <= grace then
-        return {'grace', current, f[6], f[7], f[8], f[9], f[5]}
-    end
-    redis.call('DEL', KEYS[1])
-    redis.call('HDEL', user, 'f:' .. ARGV[6])
-    return {'reuse', current, f[6]}
+    return {'grace', current, f[6], f[7], f[8], f[9], f[5]}
     """)
