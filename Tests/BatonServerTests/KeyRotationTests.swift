@@ -32,8 +32,8 @@ import Testing
         try await WorkerProcesses.with(count: 3) { cluster in
             var samples: [Duration] = []
             for _ in 0..<20 { samples.append(try await rotateAndTimeConvergence(cluster, limit: .seconds(3))) }
+            // A rotation that does not converge within 3 s throws; the figures are reported, not asserted.
             print("key rotation convergence over 3 workers, 20 rotations: p50 \(percentile(samples, 0.5)), p99 \(percentile(samples, 0.99)), max \(samples.max()!)")
-            #expect(samples.count == 20)
         }
     }
 
@@ -113,8 +113,8 @@ import Testing
             for worker in cluster.workers {
                 let jwks = try await HTTPTestClient.send("GET", port: worker.port, path: "/.well-known/jwks.json")
                 #expect(jwks.text.contains(kid) && jwks.text.contains(before))
-                let maxAge = jwks.headers["cache-control"] ?? ""
-                #expect(maxAge.contains("max-age=300") || maxAge.contains("max-age"))
+                // The workers' rotation lead is the default 5 minutes: the JWKS may be cached no longer.
+                #expect(jwks.headers["cache-control"] == "public, max-age=300")
             }
             #expect(try await cluster.activeKeyIDs().allSatisfy { $0 == before })
             try await Task.sleep(for: .seconds(3))
@@ -160,14 +160,14 @@ import Testing
     @Test func concurrentRotationsNeverLeaveTwoActiveKeysOrLoseOne() async throws {
         try await WorkerProcesses.with(count: 1) { cluster in
             let before = try await cluster.cli(["keys", "list"]).output.split(separator: "\n").count
-            let outputs = try await withThrowingTaskGroup(of: String.self) { group in
-                for _ in 0..<6 { group.addTask { try await cluster.cli(["keys", "rotate", "--now"]).output } }
-                for index in 0..<4 {
-                    group.addTask { try await cluster.admin(0, "POST", "/admin/keys/rotate", json: #"{"now":true}"#).text + "\(index)" }
+            let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<6 { group.addTask { try await cluster.cli(["keys", "rotate", "--now"]).output.hasPrefix("published ") } }
+                for _ in 0..<4 {
+                    group.addTask { try await cluster.admin(0, "POST", "/admin/keys/rotate", json: #"{"now":true}"#).status == 201 }
                 }
-                return try await group.reduce(into: [String]()) { $0.append($1) }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
             }
-            #expect(outputs.count == 10)
+            #expect(outcomes == Array(repeating: true, count: 10))
             let listed = try await cluster.cli(["keys", "list"]).output.split(separator: "\n")
             #expect(listed.count == before + 10, "\(listed)")
             #expect(listed.filter { $0.contains("\tactive\t") }.count == 1, "\(listed)")

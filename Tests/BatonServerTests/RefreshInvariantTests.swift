@@ -53,9 +53,9 @@ import Testing
             let clients = try await worker.standardClients()
             let session = try await worker.createSession(clients)
             let token = session["refresh_token"] as! String
-            let responses = try await withThrowingTaskGroup(of: HTTPTestResponseBox.self) { group in
-                for _ in 0..<50 { group.addTask { HTTPTestResponseBox(try await worker.refresh(token)) } }
-                return try await group.reduce(into: []) { $0.append($1.response) }
+            let responses = try await withThrowingTaskGroup(of: HTTPTestResponse.self) { group in
+                for _ in 0..<50 { group.addTask { try await worker.refresh(token) } }
+                return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(responses.allSatisfy { $0.status == 200 })
             let successors = Set(responses.compactMap { $0.json["refresh_token"] as? String })
@@ -226,10 +226,4 @@ import Testing
         else { return 0 }
         return Int(calls) ?? 0
     }
-}
-
-/// Lets a task group carry responses (whose JSON view is computed, not stored).
-struct HTTPTestResponseBox: Sendable {
-    let response: BatonTesting.HTTPTestResponse
-    init(_ response: BatonTesting.HTTPTestResponse) { self.response = response }
 }

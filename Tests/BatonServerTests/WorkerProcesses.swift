@@ -57,7 +57,7 @@ final class WorkerProcesses: Sendable {
             let port = try freeLoopbackPort()
             let log = "\(directory)/worker-\(index).log"
             let process = try ChildProcess.spawn(batonBinary, [
-                "serve", "--port", String(port), "--redis", redis.url, "--master-secret=\(secret)",
+                "serve", "--port", String(port), "--redis", redis.url, "--master-secret", secret,
                 "--admin-token", "cluster-admin-token", "--issuer", "https://baton.test", "--data-dir", directory,
             ] + extra, outputPath: log)
             workers.append(Worker(port: port, process: process, logPath: log))
@@ -86,7 +86,7 @@ final class WorkerProcesses: Sendable {
 
     /// Runs a `baton` management command against this cluster's Redis and secret.
     func cli(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        try await runToCompletion(batonBinary, arguments + ["--redis", redis.url, "--master-secret=\(masterSecret)"])
+        try await runToCompletion(batonBinary, arguments + ["--redis", redis.url, "--master-secret", masterSecret])
     }
 
     /// The kid each worker signs with now (from `/readyz`).
