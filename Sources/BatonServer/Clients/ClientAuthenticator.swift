@@ -35,7 +35,7 @@ struct ClientAuthenticator: Sendable {
 
     /// The hex SHA-256 under which a client secret is stored.
     static func secretHash(_ secret: String) throws -> String {
-        try SHA256.hash(Array(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        String(decoding: Hex.encode(try SHA256.hash(Array(secret.utf8))), as: UTF8.self)
     }
 
     private func credentials(authorization: String?, form: FormBody) throws -> (String, String?) {

@@ -14,7 +14,7 @@ final class DerivedKeys: Sendable {
 
     init(_ secret: MasterSecret) throws {
         let identifier = try HKDF.deriveKey(from: secret.bytes, info: "baton master key id v1", byteCount: 3)
-        masterKeyID = Array(identifier.map { byte in String(byte, radix: 16) }.map { $0.count == 1 ? "0" + $0 : $0 }.joined().utf8)
+        masterKeyID = Hex.encode(identifier)
         refreshMAC = try HMACSHA256(key: HKDF.deriveKey(from: secret.bytes, info: "baton refresh token mac v1"))
         shard = try HMACSHA256(key: HKDF.deriveKey(from: secret.bytes, info: "baton subject shard v1"))
         keyEncryption = try AESGCM(key: HKDF.deriveKey(from: secret.bytes, info: "baton signing key encryption v1"))

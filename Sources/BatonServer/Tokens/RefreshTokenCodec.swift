@@ -36,8 +36,7 @@ struct RefreshTokenCodec: Sendable {
     /// The shard of a subject: 8 hex digits of a keyed hash, the hash tag of the subject's keys.
     func shard(for subject: String) throws -> [UInt8] {
         let digest = try keys.shard.authenticationCode(for: Array(subject.utf8))
-        let hex = Array("0123456789abcdef".utf8)
-        return digest.prefix(SessionID.shardLength / 2).flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0xF)]] }
+        return Hex.encode(digest.prefix(SessionID.shardLength / 2))
     }
 
     /// A new family id (128 random bits) under the subject's shard.
