@@ -1,6 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Release builds let the optimiser see across Baton's own modules: the hot path's generic byte
+/// helpers (token parsing, JSON writing, RESP) are then specialised for the concrete buffers the
+/// server passes instead of running through witness tables.
+let crossModule: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+
 let package = Package(
     name: "Baton",
     platforms: [.macOS(.v14)],
@@ -38,10 +43,10 @@ let package = Package(
         .target(name: "BatonSystem"),
 
         // The pure domain: token formats, the family decision table, policies, errors. No I/O.
-        .target(name: "BatonCore"),
+        .target(name: "BatonCore", swiftSettings: crossModule),
 
         // OpenSSL 3: keys, JWS, JWK, HMAC, HKDF, AES-GCM, randomness.
-        .target(name: "BatonCrypto", dependencies: ["COpenSSL"]),
+        .target(name: "BatonCrypto", dependencies: ["COpenSSL"], swiftSettings: crossModule),
 
         // A general Redis client on SwiftNIO + hiredis (knows nothing of tokens).
         .target(
@@ -50,11 +55,12 @@ let package = Package(
                 "CHiredis",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: crossModule
         ),
 
         // The domain's storage on Redis: key schema, Lua scripts, TTLs.
-        .target(name: "BatonStore", dependencies: ["BatonCore", "BatonRedis"]),
+        .target(name: "BatonStore", dependencies: ["BatonCore", "BatonRedis"], swiftSettings: crossModule),
 
         // The HTTP service: routes, request decoding, error mapping, token minting.
         .target(
@@ -70,7 +76,8 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            swiftSettings: crossModule
         ),
 
         // The CLI: serve, clients, sessions.
@@ -82,6 +89,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
 

@@ -49,7 +49,8 @@ public enum BatonApplication {
         router.middlewares.add(ErrorMiddleware(metrics: metrics))
         let rateLimiter = RateLimiter(store: RateLimitStore(redis: redis), perClient: configuration.rateLimitPerClient,
                                       perAddress: configuration.rateLimitPerAddress, window: configuration.rateLimitWindow)
-        OAuthController(service: service, authenticator: authenticator, rateLimiter: rateLimiter).addRoutes(to: router)
+        let oauth = OAuthController<BatonRequestContext>(service: service, authenticator: authenticator, rateLimiter: rateLimiter)
+        oauth.addRoutes(to: router)
         SessionController(service: service, authenticator: authenticator).addRoutes(to: router)
         WellKnownController(configuration: configuration, keyring: keyring).addRoutes(to: router)
         HealthController(redis: redis, keyring: keyring, metrics: metrics).addRoutes(to: router)
@@ -57,7 +58,8 @@ public enum BatonApplication {
                         adminToken: configuration.adminToken, bodyLimit: configuration.bodyLimit)
             .addRoutes(to: router)
 
-        let server = BatonHTTPServer(responder: router.buildResponder(), host: configuration.host, port: configuration.port,
+        let server = BatonHTTPServer(responder: router.buildResponder(),
+                                     tokenEndpoint: TokenEndpoint(controller: oauth, metrics: metrics, logger: logger), host: configuration.host, port: configuration.port,
                                      reusePort: configuration.reusePort, serverName: "baton", workerID: configuration.workerID, logger: logger,
                                      onServerRunning: onServerRunning)
         var services: [any Service] = [server]

@@ -5,6 +5,7 @@ import BatonServer
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// `baton serve`: one worker. Without --redis it runs its own redis-server (the embedded default).
@@ -76,6 +77,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("worker-id"), help: "This worker's name in the Baton-Worker header and logs (default: its pid). [BATON_WORKER_ID]")
     var workerID: String = environment("BATON_WORKER_ID") ?? String(getpid())
 
+    @Option(name: .customLong("event-loops"), help: "Event-loop threads serving HTTP and Redis (default: one per core). [BATON_EVENT_LOOPS]")
+    var eventLoops: Int = environment("BATON_EVENT_LOOPS").flatMap { Int($0) } ?? System.coreCount
+
     @Option(name: .customLong("log-format"), help: "text, or json for one JSON object per line. [BATON_LOG_FORMAT]")
     var logFormat: String = environment("BATON_LOG_FORMAT") ?? "text"
 
@@ -83,6 +87,8 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: String = environment("BATON_LOG_LEVEL") ?? "info"
 
     func run() async throws {
+        guard (1...256).contains(eventLoops) else { throw ValidationError("--event-loops must be between 1 and 256") }
+        NIOSingletons.groupLoopCountSuggestion = eventLoops  // before anything starts the loops
         try bootstrapLogging(level: logLevel, format: logFormat)
         var logger = Logger(label: "baton")
         logger[metadataKey: "baton.worker"] = "\(workerID)"

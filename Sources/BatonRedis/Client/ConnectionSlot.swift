@@ -11,7 +11,8 @@ final class ConnectionSlot: Sendable {
     }
 
     private let configuration: RedisConfiguration
-    private let eventLoop: any EventLoop
+    /// The loop the slot's connections run on.
+    let eventLoop: any EventLoop
     private let state = Mutex(State())
 
     init(configuration: RedisConfiguration, eventLoop: any EventLoop) {

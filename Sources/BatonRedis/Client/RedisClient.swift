@@ -71,11 +71,18 @@ public final class RedisClient: Sendable {
         }
     }
 
+    /// A connection that is up, preferring one on the caller's own event loop: a task running
+    /// on a loop (see `TaskExecutor`) then sends and receives without waking another thread.
     private func connection() throws -> RedisConnection {
         let start = nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue & Int.max
+        var fallback: RedisConnection?
         for offset in 0..<slots.count {
-            if let connection = slots[(start &+ offset) % slots.count].connection { return connection }
+            let slot = slots[(start &+ offset) % slots.count]
+            guard let connection = slot.connection else { continue }
+            if slot.eventLoop.inEventLoop { return connection }
+            if fallback == nil { fallback = connection }
         }
+        if let fallback { return fallback }
         throw unavailable()
     }
 

@@ -17,19 +17,25 @@ struct OAuthController<Context: RemoteAddressRequestContext>: Sendable {
 
     private func token(_ request: Request, from address: SocketAddress?) async throws -> Response {
         var request = request
-        let form = try await request.formBody(limit: service.configuration.bodyLimit)
+        try requireMediaType(request.headers[.contentType], "application/x-www-form-urlencoded")
+        let body = try await request.collectBody(upTo: service.configuration.bodyLimit)
+        return .token(try await token(authorization: request.headers[.authorization], body: body, from: address))
+    }
+
+    /// The token endpoint on an already-read form body (its media type checked): the router's
+    /// route and the event-loop path (`TokenEndpointHandler`) both answer through it.
+    func token(authorization: String?, body: ByteBuffer, from address: SocketAddress?) async throws -> TokenResponse {
+        let form = try FormBody(body.readableBytesView)
         guard let grantType = form["grant_type"] else {
             throw BatonError(.invalidRequest, hint: "missing parameter 'grant_type'")
         }
-        let client = try await authenticator.authenticate(authorization: request.headers[.authorization], form: form)
+        let client = try await authenticator.authenticate(authorization: authorization, form: form)
         if rateLimiter.isEnabled { try await rateLimiter.check(clientID: client.id, address: address) }
-        let response: TokenResponse
         switch grantType {
-        case "refresh_token": response = try await service.refresh(client: client, form: form)
-        case "client_credentials": response = try service.clientCredentials(client: client, form: form)
+        case "refresh_token": return try await service.refresh(client: client, form: form)
+        case "client_credentials": return try service.clientCredentials(client: client, form: form)
         default: throw BatonError(.unsupportedGrantType, hint: "supported grants: refresh_token, client_credentials")
         }
-        return .token(response)
     }
 
     private func revoke(_ request: Request) async throws -> Response {

@@ -12,6 +12,8 @@ import ServiceLifecycle
 /// shutdown stops accepting and lets in-flight requests finish, as Hummingbird's own server does.
 struct BatonHTTPServer<Responder: HTTPResponder>: Service where Responder.Context == BatonRequestContext {
     let responder: Responder
+    /// Answers `POST /oauth/token` on the event loop, ahead of the router.
+    let tokenEndpoint: TokenEndpoint
     let host: String
     let port: Int
     let reusePort: Bool
@@ -23,7 +25,11 @@ struct BatonHTTPServer<Responder: HTTPResponder>: Service where Responder.Contex
     func run() async throws {
         let group = MultiThreadedEventLoopGroup.singleton
         let quiescing = ServerQuiescingHelper(group: group)
-        let http1 = HTTP1Channel(responder: respond)
+        let executors = EventLoopExecutor.perLoop(of: group)
+        let (tokenEndpoint, serverName, workerID) = (self.tokenEndpoint, self.serverName, self.workerID)
+        let http1 = HTTP1Channel(responder: respond, configuration: .init(additionalChannelHandlers: [
+            TokenEndpointHandler(endpoint: tokenEndpoint, executors: executors, serverName: serverName, workerID: workerID),
+        ]))
         let listener = try await ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 1024)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -46,7 +52,10 @@ struct BatonHTTPServer<Responder: HTTPResponder>: Service where Responder.Contex
                 do {
                     try await listener.executeThenClose { inbound in
                         for try await connection in inbound {
-                            connections.addTask { await http1.handle(value: connection, logger: logger) }
+                            let executor = executors[ObjectIdentifier(connection.channel.eventLoop)]
+                            connections.addTask(executorPreference: executor) {
+                                await http1.handle(value: connection, logger: logger)
+                            }
                         }
                     }
                 } catch {

@@ -12,23 +12,31 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as BatonError {
+        } catch {
+            return Response(Self.response(for: error, logger: context.logger, metrics: metrics))
+        }
+    }
+
+    /// The response an error becomes; the token endpoint's event-loop path uses it too.
+    static func response(for error: any Error, logger: Logger, metrics: BatonMetrics) -> EndpointResponse {
+        switch error {
+        case let error as BatonError:
             if let debug = error.debug {
-                context.logger.info("request refused", metadata: ["baton.error": "\(error.code.rawValue)", "baton.debug": "\(debug)"])
+                logger.info("request refused", metadata: ["baton.error": "\(error.code.rawValue)", "baton.debug": "\(debug)"])
             }
             return .error(error)
-        } catch let error as RedisError {
+        case let error as RedisError:
             metrics.redisError(error.code.rawValue)
             guard error.isTransient || error.code == .shutdown else {
-                context.logger.error("redis error", metadata: ["redis.error": "\(error)"])
+                logger.error("redis error", metadata: ["redis.error": "\(error)"])
                 return .error(BatonError(.serverError, hint: "internal error"))
             }
-            context.logger.warning("redis unavailable", metadata: ["redis.error": "\(error)"])
+            logger.warning("redis unavailable", metadata: ["redis.error": "\(error)"])
             return .error(BatonError(.temporarilyUnavailable, hint: "the session store is unavailable; retry shortly"))
-        } catch let error as any HTTPResponseError {
-            return .error(Self.translate(error.status))
-        } catch {
-            context.logger.error("unexpected error", metadata: ["error": "\(error)"])
+        case let error as any HTTPResponseError:
+            return .error(translate(error.status))
+        default:
+            logger.error("unexpected error", metadata: ["error": "\(error)"])
             return .error(BatonError(.serverError, hint: "internal error"))
         }
     }

@@ -1,5 +1,6 @@
 import BatonCore
 import Prometheus
+import Synchronization
 
 /// A worker's metrics, in Prometheus' text format at `/metrics`: requests by endpoint and
 /// status, request latency, refresh outcomes, the rotation script's latency, Redis failures,
@@ -10,6 +11,21 @@ public final class BatonMetrics: Sendable {
     let refreshScriptLatency: DurationHistogram
     let pubSubResubscriptions: Counter
     let keysetVersion: Gauge
+    /// Counters and histograms already looked up, so a request costs no registry lookup.
+    private let requestSeries = Mutex<[RequestSeries: (count: Counter, latency: DurationHistogram)]>([:])
+    private let refreshOutcomeCounters: [String: Counter]
+
+    private struct RequestSeries: Hashable {
+        let endpoint: String
+        let method: String
+        let status: Int
+    }
+
+    /// Every `outcome` label of `baton_refresh_outcomes_total`.
+    static let refreshOutcomeNames = [
+        "rotated", "grace", "fast_forward", "reuse_detected", "scope_exceeded", "expired", "revoked",
+        "unknown_family", "wrong_client", "invalid",
+    ]
 
     static let latencyBuckets: [Duration] = [
         .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
@@ -27,19 +43,32 @@ public final class BatonMetrics: Sendable {
             descriptor: Self.name("control", "resubscriptions", "total", "Times the control-channel subscription was re-established"))
         keysetVersion = registry.makeGauge(
             descriptor: Self.name("keyset", "version", "number", "Version of the keyset this worker has loaded"))
+        refreshOutcomeCounters = Dictionary(uniqueKeysWithValues: Self.refreshOutcomeNames.map { name in
+            (name, registry.makeCounter(descriptor: Self.refreshOutcomes, labels: [("outcome", name)]))
+        })
     }
 
     /// Counts a finished request and records its latency.
     func request(endpoint: String, method: String, status: Int, duration: Duration) {
-        let labels = [("endpoint", endpoint), ("method", method), ("status", String(status))]
-        registry.makeCounter(descriptor: Self.requests, labels: labels).increment()
-        registry.makeDurationHistogram(descriptor: Self.requestLatency, labels: [("endpoint", endpoint)],
-                                       buckets: Self.latencyBuckets).record(duration)
+        let key = RequestSeries(endpoint: endpoint, method: method, status: status)
+        let series = requestSeries.withLock { known in
+            if let series = known[key] { return series }
+            let series = (
+                count: registry.makeCounter(
+                    descriptor: Self.requests, labels: [("endpoint", endpoint), ("method", method), ("status", String(status))]),
+                latency: registry.makeDurationHistogram(
+                    descriptor: Self.requestLatency, labels: [("endpoint", endpoint)], buckets: Self.latencyBuckets))
+            known[key] = series
+            return series
+        }
+        series.count.increment()
+        series.latency.record(duration)
     }
 
-    /// Counts a refresh by what happened to it.
+    /// Counts a refresh by what happened to it (one of `refreshOutcomeNames`).
     func refresh(_ outcome: String) {
-        registry.makeCounter(descriptor: Self.refreshOutcomes, labels: [("outcome", outcome)]).increment()
+        (refreshOutcomeCounters[outcome] ?? registry.makeCounter(descriptor: Self.refreshOutcomes, labels: [("outcome", outcome)]))
+            .increment()
     }
 
     /// Counts a failed Redis call by its kind (timeout, not_connected, server, ...).

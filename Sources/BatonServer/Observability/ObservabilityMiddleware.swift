@@ -9,16 +9,23 @@ struct ObservabilityMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
         let response = try await next(request, context)
+        Self.record(method: request.method.rawValue, path: request.uri.path, endpoint: context.endpointPath ?? "unmatched",
+                    status: response.status.code, since: started, logger: context.logger, metrics: metrics)
+        return response
+    }
+
+    /// Counts and logs one answered request; the token endpoint's event-loop path uses it too.
+    static func record(method: String, path: String, endpoint: String, status: Int, since started: ContinuousClock.Instant,
+                       logger: Logger, metrics: BatonMetrics) {
         let duration = ContinuousClock.now - started
-        let endpoint = context.endpointPath ?? "unmatched"
-        metrics.request(endpoint: endpoint, method: request.method.rawValue, status: response.status.code, duration: duration)
+        metrics.request(endpoint: endpoint, method: method, status: status, duration: duration)
+        guard logger.logLevel <= .info else { return }
         let milliseconds = Double(duration.components.attoseconds) / 1e15 + Double(duration.components.seconds) * 1000
-        context.logger.info("request", metadata: [
-            "http.method": "\(request.method.rawValue)",
-            "http.path": "\(request.uri.path)",
-            "http.status": "\(response.status.code)",
+        logger.info("request", metadata: [
+            "http.method": "\(method)",
+            "http.path": "\(path)",
+            "http.status": "\(status)",
             "http.duration_ms": "\((milliseconds * 1000).rounded() / 1000)",
         ])
-        return response
     }
 }

@@ -1,0 +1,72 @@
+import BatonCore
+import HTTPTypes
+
+extension HTTPField.Name {
+    /// The kid that signed the access token in a token response, for operators and tests.
+    static let batonKeyID = HTTPField.Name("Baton-Key-ID")!
+    /// Which worker answered, so a load balancer's spread can be seen.
+    static let batonWorker = HTTPField.Name("Baton-Worker")!
+}
+
+/// A complete JSON response (status, headers, body), independent of the HTTP framework: the
+/// router's handlers and the token endpoint's event-loop path both answer with it.
+struct EndpointResponse: Sendable {
+    var status: HTTPResponse.Status
+    var headers: HTTPFields
+    var body: [UInt8]
+
+    /// A JSON response; token responses add `Cache-Control: no-store` (RFC 6749 §5.1).
+    static func json(_ body: [UInt8], status: HTTPResponse.Status = .ok, noStore: Bool = true,
+                     headers extra: HTTPFields = [:]) -> EndpointResponse {
+        var headers = extra
+        headers[.contentType] = "application/json"
+        if noStore {
+            headers[.cacheControl] = "no-store"
+        }
+        return EndpointResponse(status: status, headers: headers, body: body)
+    }
+
+    /// A token response (RFC 6749 §5.1) naming the signing key in `Baton-Key-ID`.
+    static func token(_ response: TokenResponse, status: HTTPResponse.Status = .ok) -> EndpointResponse {
+        .json(response.json(), status: status, headers: [.batonKeyID: response.keyID])
+    }
+
+    /// An RFC 6749 §5.2 error response with the status, headers and body its code calls for.
+    static func error(_ error: BatonError) -> EndpointResponse {
+        var body = JSONWriter(capacity: 96)
+        body.member("error", error.code.rawValue)
+        body.member("error_description", error.hint)
+        var headers = HTTPFields()
+        switch error.code {
+        case .invalidClient:
+            headers[.wwwAuthenticate] = #"Basic realm="baton""#
+        case .invalidToken:
+            headers[.wwwAuthenticate] = #"Bearer realm="baton", error="invalid_token""#
+        case .temporarilyUnavailable, .tooManyRequests:
+            headers[.retryAfter] = String(error.retryAfter ?? 1)
+        default:
+            break
+        }
+        return .json(body.finish(), status: error.httpStatus, headers: headers)
+    }
+}
+
+extension BatonError {
+    /// The HTTP status each error code maps to.
+    var httpStatus: HTTPResponse.Status {
+        switch code {
+        case .invalidClient, .invalidToken: return .unauthorized
+        case .accessDenied: return .forbidden
+        case .notFound: return .notFound
+        case .requestTooLarge: return .contentTooLarge
+        case .unsupportedMediaType: return .unsupportedMediaType
+        case .temporarilyUnavailable: return .serviceUnavailable
+        case .tooManyRequests: return .tooManyRequests
+        case .serverError: return .internalServerError
+        case .methodNotAllowed: return .methodNotAllowed
+        case .invalidRequest, .invalidGrant, .unauthorizedClient, .unsupportedGrantType, .unsupportedTokenType,
+             .invalidScope, .conflict:
+            return code == .conflict ? .conflict : .badRequest
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import BatonCore
+import HTTPTypes
+import Logging
+import NIOCore
+
+/// `POST /oauth/token` as one function from a request to a response, with the error mapping,
+/// metrics and log line the router's middleware would add: what `TokenEndpointHandler` runs on
+/// the connection's event loop, outside the router.
+struct TokenEndpoint: Sendable {
+    static let path = "/oauth/token"
+
+    let controller: OAuthController<BatonRequestContext>
+    let metrics: BatonMetrics
+    let logger: Logger
+
+    /// The largest body accepted (413 beyond).
+    var bodyLimit: Int { controller.service.configuration.bodyLimit }
+
+    /// Answers one request whose body has been read; `bodyTooLarge` when it went over the limit.
+    func respond(to head: HTTPRequest, body: ByteBuffer, bodyTooLarge: Bool, from address: SocketAddress?) async -> EndpointResponse {
+        let started = ContinuousClock.now
+        let response: EndpointResponse
+        do {
+            guard !bodyTooLarge else { throw BatonError(.requestTooLarge, hint: "the request body is too large") }
+            try requireMediaType(head.headerFields[.contentType], "application/x-www-form-urlencoded")
+            let token = try await controller.token(authorization: head.headerFields[.authorization], body: body, from: address)
+            response = .token(token)
+        } catch {
+            response = ErrorMiddleware<BatonRequestContext>.response(for: error, logger: logger, metrics: metrics)
+        }
+        ObservabilityMiddleware<BatonRequestContext>.record(
+            method: head.method.rawValue, path: Self.path, endpoint: Self.path, status: response.status.code,
+            since: started, logger: logger, metrics: metrics)
+        return response
+    }
+}

@@ -1,0 +1,192 @@
+import HTTPTypes
+import NIOCore
+import NIOHTTPTypes
+
+/// Answers `POST /oauth/token` on the connection's event loop, ahead of the router: the request
+/// is read, handled (one Redis round trip on a connection of the same loop, one signature) and
+/// written back without Hummingbird's async channel, router or middleware, which cost more than
+/// the refresh itself. Every other request passes through to the router unchanged.
+///
+/// HTTP/1.1 answers in request order, so a token request takes this path only when no routed
+/// request is still being answered; behind one it is routed too (the router has the same
+/// endpoint). While a token request is in flight, later pipelined requests wait and reads pause.
+final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private enum State {
+        /// Between requests.
+        case idle
+        /// Reading a token request's body.
+        case collecting(head: HTTPRequest, body: ByteBuffer, tooLarge: Bool)
+        /// A token request is being answered.
+        case answering(closeAfter: Bool)
+        /// Passing a routed request's parts on.
+        case routing
+    }
+
+    private let endpoint: TokenEndpoint
+    private let executors: [ObjectIdentifier: EventLoopExecutor]
+    private let serverName: String
+    private let workerID: String?
+    private var state = State.idle
+    /// Routed requests whose response has not been written completely yet.
+    private var routedInFlight = 0
+    /// Parts that arrived while a token request was being answered, replayed afterwards.
+    private var waiting: [HTTPRequestPart] = []
+    private var readHeld = false
+    /// A decoding error raised while a token request was being answered: the router answers it
+    /// (400, close) only after that answer, to keep the responses in order.
+    private var errorHeld: (any Error)?
+    private var closeHeld: (mode: CloseMode, promise: EventLoopPromise<Void>?)?
+    private var context: ChannelHandlerContext?
+
+    init(endpoint: TokenEndpoint, executors: [ObjectIdentifier: EventLoopExecutor], serverName: String, workerID: String?) {
+        self.endpoint = endpoint
+        self.executors = executors
+        self.serverName = serverName
+        self.workerID = workerID
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    // MARK: Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        if case .answering = state {
+            waiting.append(part)
+        } else {
+            handle(part, context: context)
+        }
+    }
+
+    private func handle(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+        switch (state, part) {
+        case (.idle, .head(let head)):
+            if routedInFlight == 0, head.method == .post, head.path == TokenEndpoint.path {
+                state = .collecting(head: head, body: context.channel.allocator.buffer(capacity: 512), tooLarge: false)
+            } else {
+                routedInFlight += 1
+                state = .routing
+                context.fireChannelRead(wrapInboundOut(part))
+            }
+        case (.collecting(let head, var body, var tooLarge), .body(var chunk)):
+            state = .idle  // drop the reference while appending, so `body` stays uniquely owned
+            if tooLarge || body.readableBytes + chunk.readableBytes > endpoint.bodyLimit {
+                tooLarge = true
+            } else {
+                body.writeBuffer(&chunk)
+            }
+            state = .collecting(head: head, body: body, tooLarge: tooLarge)
+        case (.collecting(let head, let body, let tooLarge), .end):
+            answer(head, body: body, tooLarge: tooLarge, context: context)
+        case (.routing, .end):
+            state = .idle
+            context.fireChannelRead(wrapInboundOut(part))
+        default:
+            // Routed parts, or a sequence the decoder would not produce: the router decides.
+            context.fireChannelRead(wrapInboundOut(part))
+        }
+    }
+
+    private func answer(_ head: HTTPRequest, body: ByteBuffer, tooLarge: Bool, context: ChannelHandlerContext) {
+        state = .answering(closeAfter: head.headerFields[.connection]?.lowercased() == "close")
+        let endpoint = self.endpoint
+        let address = context.channel.remoteAddress
+        let eventLoop = context.eventLoop
+        let handler = NIOLoopBound(self, eventLoop: eventLoop)
+        Task(executorPreference: executors[ObjectIdentifier(eventLoop)]) {
+            let response = await endpoint.respond(to: head, body: body, bodyTooLarge: tooLarge, from: address)
+            if eventLoop.inEventLoop {
+                handler.value.write(response)
+            } else {
+                eventLoop.execute { handler.value.write(response) }
+            }
+        }
+    }
+
+    private func write(_ response: EndpointResponse) {
+        guard case .answering(let closeAfter) = state, let context else { return }
+        var headers = response.headers
+        headers[.server] = serverName
+        if let workerID { headers[.batonWorker] = workerID }
+        headers[.contentLength] = String(response.body.count)
+        if closeAfter { headers[.connection] = "close" }
+        context.write(wrapOutboundOut(.head(HTTPResponse(status: response.status, headerFields: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(bytes: response.body))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        state = .idle
+
+        if closeAfter {
+            closeHeld = nil
+            context.close(promise: nil)
+            return
+        }
+        if let (mode, promise) = closeHeld {
+            closeHeld = nil
+            context.close(mode: mode, promise: promise)
+            return
+        }
+        // Requests pipelined behind this one, in order; one may start another answer.
+        while !waiting.isEmpty, !isAnswering {
+            handle(waiting.removeFirst(), context: context)
+        }
+        if !isAnswering, let error = errorHeld {
+            errorHeld = nil
+            context.fireErrorCaught(error)
+        }
+        if !isAnswering, readHeld {
+            readHeld = false
+            context.read()
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if isAnswering {
+            errorHeld = error
+        } else {
+            context.fireErrorCaught(error)
+        }
+    }
+
+    private var isAnswering: Bool {
+        if case .answering = state { return true }
+        return false
+    }
+
+    // MARK: Outbound
+
+    func read(context: ChannelHandlerContext) {
+        if isAnswering {
+            readHeld = true
+        } else {
+            context.read()
+        }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) {
+            routedInFlight = max(0, routedInFlight - 1)
+        }
+        context.write(data, promise: promise)
+    }
+
+    /// The router's connection handling closes idle connections (graceful shutdown, idle
+    /// timeout); it does not see a token request being answered, so that close waits for it.
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        if isAnswering, mode != .input {
+            closeHeld = (mode, promise)
+        } else {
+            context.close(mode: mode, promise: promise)
+        }
+    }
+}

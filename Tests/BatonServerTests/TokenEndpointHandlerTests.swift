@@ -1,0 +1,100 @@
+import BatonTesting
+import Foundation
+import Testing
+
+/// `POST /oauth/token` is answered on the event loop, ahead of the router (`TokenEndpointHandler`).
+/// Raw HTTP/1.1 over one socket: pipelined requests answered in order whichever path takes them,
+/// bodies split across writes, `Connection: close`, and a refused body that leaves the connection usable.
+@Suite struct TokenEndpointHandlerTests {
+    /// Sends `chunks` on one connection (pausing `pause` seconds between them), reads until the
+    /// server closes, and returns each response's status and body, in order.
+    private func exchange(port: Int, _ chunks: [String], pause: Double = 0) async throws -> [(status: Int, body: String)] {
+        let script = """
+        import socket, sys, time, json
+        port, pause, chunks = int(sys.argv[1]), float(sys.argv[2]), json.loads(sys.argv[3])
+        s = socket.create_connection(("127.0.0.1", port), timeout=10)
+        for i, chunk in enumerate(chunks):
+            if i: time.sleep(pause)
+            s.sendall(chunk.encode("latin-1"))
+        data = b""
+        while True:
+            part = s.recv(65536)
+            if not part: break
+            data += part
+        answers = []
+        while data:
+            head, _, rest = data.partition(b"\\r\\n\\r\\n")
+            lines = head.decode().split("\\r\\n")
+            length = next(int(l.split(":")[1]) for l in lines[1:] if l.lower().startswith("content-length:"))
+            answers.append({"status": int(lines[0].split()[1]), "body": rest[:length].decode()})
+            data = rest[length:]
+        print(json.dumps(answers))
+        """
+        let arguments = [String(port), String(pause), String(decoding: try JSONSerialization.data(withJSONObject: chunks), as: UTF8.self)]
+        let output = try await PythonScript.run(script, arguments: arguments)
+        let answers = try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [[String: Any]]
+        return answers.map { ($0["status"] as! Int, $0["body"] as! String) }
+    }
+
+    private func tokenRequest(_ token: String, close: Bool = false, path: String = "/oauth/token") -> String {
+        let body = "grant_type=refresh_token&client_id=app&refresh_token=\(token)"
+        return "POST \(path) HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            + "Content-Length: \(body.utf8.count)\r\n\(close ? "Connection: close\r\n" : "")\r\n\(body)"
+    }
+
+    private func successor(_ body: String) throws -> String {
+        let json = try JSONSerialization.jsonObject(with: Data(body.utf8)) as! [String: Any]
+        return try #require(json["refresh_token"] as? String)
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrderOnBothPaths() async throws {
+        try await withWorker { worker in
+            let clients = try await worker.standardClients()
+            let token = try await worker.createSession(clients)["refresh_token"] as! String
+            let answers = try await exchange(port: worker.port, [
+                "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" + tokenRequest(token)
+                    + "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n" + tokenRequest(token)
+                    + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            ])
+            #expect(answers.map(\.status) == [200, 200, 404, 200, 200])
+            // The second presentation is within the grace window: the same successor.
+            #expect(try successor(answers[1].body) == successor(answers[3].body))
+            #expect(answers[2].body.contains("not_found"))
+            #expect(answers[0].body == answers[4].body)
+        }
+    }
+
+    @Test func aBodyInPiecesAQueryStringAndConnectionClose() async throws {
+        try await withWorker { worker in
+            let clients = try await worker.standardClients()
+            let token = try await worker.createSession(clients)["refresh_token"] as! String
+            // Head and body in separate writes, 50 ms apart.
+            let request = tokenRequest(token)
+            let split = request.range(of: "\r\n\r\n")!.upperBound
+            let first = try await exchange(port: worker.port, [String(request[..<split]), String(request[split...]),
+                                                               "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"],
+                                           pause: 0.05)
+            #expect(first.map(\.status) == [200, 200])
+            // A query string takes the router's path; `Connection: close` ends the connection after the answer.
+            let next = try successor(first[0].body)
+            let routed = try await exchange(port: worker.port, [tokenRequest(next, close: true, path: "/oauth/token?x=1")])
+            #expect(routed.map(\.status) == [200])
+            let closed = try await exchange(port: worker.port, [tokenRequest(try successor(routed[0].body), close: true)
+                                                                  + "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"])
+            #expect(closed.map(\.status) == [200], "\(closed)")
+        }
+    }
+
+    @Test func anOversizedBodyIsRefusedAndTheConnectionGoesOn() async throws {
+        try await withWorker { worker in
+            let clients = try await worker.standardClients()
+            let token = try await worker.createSession(clients)["refresh_token"] as! String
+            let huge = String(repeating: "a", count: 100_000)
+            let oversized = "POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                + "Content-Length: \(huge.utf8.count)\r\n\r\n\(huge)"
+            let answers = try await exchange(port: worker.port, [oversized + tokenRequest(token, close: true)])
+            #expect(answers.map(\.status) == [413, 200])
+            #expect(answers[0].body.contains("request_too_large"))
+        }
+    }
+}
