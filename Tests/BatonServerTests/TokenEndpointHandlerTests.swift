@@ -61,6 +61,11 @@ import Testing
             #expect(try successor(answers[1].body) == successor(answers[3].body))
             #expect(answers[2].body.contains("not_found"))
             #expect(answers[0].body == answers[4].body)
+            // A routed request right behind a token request waits for its answer, then goes on.
+            let behind = try await exchange(port: worker.port, [
+                tokenRequest(try successor(answers[3].body)) + "GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            ])
+            #expect(behind.map(\.status) == [200, 404])
         }
     }
 

@@ -71,18 +71,18 @@ public final class RedisClient: Sendable {
         }
     }
 
-    /// A connection that is up, preferring one on the caller's own event loop: a task running
-    /// on a loop (see `TaskExecutor`) then sends and receives without waking another thread.
+    /// A connection that is up. A caller on one of the pool's event loops (a task running on it,
+    /// see `TaskExecutor`) gets the first connection of that loop, so it sends and receives
+    /// without waking another thread and its commands share one write per loop tick; others
+    /// take the connections in turn.
     private func connection() throws -> RedisConnection {
-        let start = nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue & Int.max
-        var fallback: RedisConnection?
-        for offset in 0..<slots.count {
-            let slot = slots[(start &+ offset) % slots.count]
-            guard let connection = slot.connection else { continue }
-            if slot.eventLoop.inEventLoop { return connection }
-            if fallback == nil { fallback = connection }
+        for slot in slots where slot.eventLoop.inEventLoop {
+            if let connection = slot.connection { return connection }
         }
-        if let fallback { return fallback }
+        let start = nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue & Int.max
+        for offset in 0..<slots.count {
+            if let connection = slots[(start &+ offset) % slots.count].connection { return connection }
+        }
         throw unavailable()
     }
 

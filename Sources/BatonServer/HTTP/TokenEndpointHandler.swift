@@ -9,7 +9,8 @@ import NIOHTTPTypes
 ///
 /// HTTP/1.1 answers in request order, so a token request takes this path only when no routed
 /// request is still being answered; behind one it is routed too (the router has the same
-/// endpoint). While a token request is in flight, later pipelined requests wait and reads pause.
+/// endpoint). While a token request is in flight, later pipelined requests wait; reads pause only
+/// once a few of them are waiting (pausing costs two `epoll_ctl` calls, too many per request).
 final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -36,6 +37,8 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private var routedInFlight = 0
     /// Parts that arrived while a token request was being answered, replayed afterwards.
     private var waiting: [HTTPRequestPart] = []
+    /// How many waiting parts make reads pause.
+    private static let waitingLimit = 16
     private var readHeld = false
     /// A decoding error raised while a token request was being answered: the router answers it
     /// (400, close) only after that answer, to keep the responses in order.
@@ -136,9 +139,13 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
             context.close(mode: mode, promise: promise)
             return
         }
-        // Requests pipelined behind this one, in order; one may start another answer.
-        while !waiting.isEmpty, !isAnswering {
-            handle(waiting.removeFirst(), context: context)
+        // Requests pipelined behind this one, in order; one may start another answer. The
+        // router's async channel hands reads on at read-complete, so that follows a replay.
+        if !waiting.isEmpty {
+            while !waiting.isEmpty, !isAnswering {
+                handle(waiting.removeFirst(), context: context)
+            }
+            context.fireChannelReadComplete()
         }
         if !isAnswering, let error = errorHeld {
             errorHeld = nil
@@ -166,7 +173,7 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
     // MARK: Outbound
 
     func read(context: ChannelHandlerContext) {
-        if isAnswering {
+        if isAnswering, waiting.count >= Self.waitingLimit {
             readHeld = true
         } else {
             context.read()

@@ -35,10 +35,12 @@ let refreshScript = RedisScript("""
         redis.call('HDEL', user, 'f:' .. ARGV[6])
         return {'reuse', current, f[6]}
     end
-    local granted = {}
-    for token in string.gmatch(f[7], '%S+') do granted[token] = true end
-    for token in string.gmatch(ARGV[7], '%S+') do
-        if not granted[token] then return {'reject', 'scope_exceeded'} end
+    if ARGV[7] ~= '' then
+        local granted = {}
+        for token in string.gmatch(f[7], '%S+') do granted[token] = true end
+        for token in string.gmatch(ARGV[7], '%S+') do
+            if not granted[token] then return {'reject', 'scope_exceeded'} end
+        end
     end
     if presented >= current then
         local successor = presented + 1
