@@ -111,6 +111,7 @@ let package = Package(
         .testTarget(name: "BatonCryptoTests", dependencies: ["BatonCrypto", "BatonTesting"]),
         .testTarget(name: "BatonRedisTests", dependencies: ["BatonRedis", "BatonTesting"]),
         .testTarget(name: "BatonStoreTests", dependencies: ["BatonStore", "BatonTesting"]),
+        .testTarget(name: "BatonBenchTests", dependencies: ["baton-bench"]),
         .testTarget(
             name: "BatonServerTests",
             dependencies: [
