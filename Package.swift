@@ -100,8 +100,11 @@ let package = Package(
         .executableTarget(
             name: "baton-bench",
             dependencies: [
+                "BatonCore",
                 "BatonRedis",
+                "BatonStore",
                 "BatonCrypto",
+                "BatonSystem",
                 "BatonTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
