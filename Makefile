@@ -4,7 +4,7 @@ BUILD_FLAGS ?=
 PORT ?= 8080
 ARGS ?=
 
-.PHONY: deps build run test docker-check bench-redis bench-crypto clean
+.PHONY: deps build run test docker-check bench-redis bench-crypto bench-limits clean
 
 deps:
 	@scripts/install-deps.sh
@@ -45,6 +45,11 @@ bench-redis: deps
 bench-crypto: deps
 	$(SWIFT) build -c release --product baton-bench
 	.build/release/baton-bench crypto
+
+# The machine's own limits in one run: ES256 signs/s, rotation-script calls/s, HTTP requests/s.
+bench-limits: deps
+	$(SWIFT) build -c release --product baton-bench
+	.build/release/baton-bench limits $(ARGS)
 
 clean:
 	rm -rf .build

@@ -108,8 +108,11 @@ let package = Package(
         .executableTarget(
             name: "baton-bench",
             dependencies: [
+                "BatonCore",
                 "BatonRedis",
+                "BatonStore",
                 "BatonCrypto",
+                "BatonSystem",
                 "BatonTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -119,6 +122,7 @@ let package = Package(
         .testTarget(name: "BatonCryptoTests", dependencies: ["BatonCrypto", "BatonTesting"]),
         .testTarget(name: "BatonRedisTests", dependencies: ["BatonRedis", "BatonTesting"]),
         .testTarget(name: "BatonStoreTests", dependencies: ["BatonStore", "BatonTesting"]),
+        .testTarget(name: "BatonBenchTests", dependencies: ["baton-bench"]),
         .testTarget(
             name: "BatonServerTests",
             dependencies: [

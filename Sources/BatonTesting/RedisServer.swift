@@ -29,6 +29,8 @@ public final class RedisServer: @unchecked Sendable {
     }
     /// `unix://` URL of the server.
     public var unixURL: String { "unix://\(socketPath)" }
+    /// The server's process id while it runs (for reading its CPU time from /proc), else nil.
+    public var pid: pid_t? { lock.withLock { process?.pid } }
 
     private let lock = NSLock()
     private var process: ChildProcess?

@@ -21,14 +21,23 @@ extension CryptoBenchmark {
             }
         }
 
+        /// The `openssl` arguments that time each of `algorithms` for `seconds`, over `processes`
+        /// processes (`-multi`) when more than one.
+        static func arguments(_ algorithms: [Algorithm], seconds: Int, processes: Int) -> [String] {
+            var arguments = ["speed", "-seconds", String(seconds)]
+            if processes > 1 { arguments += ["-multi", String(processes)] }
+            return arguments + algorithms.map(\.rawValue)
+        }
+
         /// Signatures/s per algorithm, over `processes` processes (`-multi`) when more than one.
         static func signaturesPerSecond(
             _ algorithms: [Algorithm], seconds: Int, processes: Int
         ) async throws -> [Algorithm: Double] {
-            var arguments = ["speed", "-seconds", String(seconds)]
-            if processes > 1 { arguments += ["-multi", String(processes)] }
             // posix_spawn with a clean signal mask: `openssl speed` ends each timed loop on SIGALRM.
-            let (status, output) = try await runToCompletion("openssl", arguments + algorithms.map(\.rawValue))
+            // It times signing, then verifying, for `seconds` each; a run far past that is stuck.
+            let (status, output) = try await runToCompletion(
+                "openssl", arguments(algorithms, seconds: seconds, processes: processes),
+                timeout: .seconds(2 * seconds * algorithms.count + 30))
             guard status == 0 else { throw ValidationError("openssl speed exited with \(status): \(output)") }
             var rates: [Algorithm: Double] = [:]
             for line in output.split(separator: "\n") {

@@ -60,7 +60,7 @@ struct CryptoBenchmark: AsyncParsableCommand {
         let macAll = try Self.operationsPerSecond(threads: threads, seconds: seconds, authenticate)
 
         print()
-        Self.printTable(
+        printTable(
             header: ["alg", "ours/s 1T", "openssl/s 1T", "ratio", "ours/s \(threads)T", "openssl/s \(threads)T", "scaling"],
             rows: rows)
         print()
@@ -75,16 +75,5 @@ struct CryptoBenchmark: AsyncParsableCommand {
 
     private static func format(_ value: Double) -> String {
         value.isNaN ? "n/a" : String(Int(value.rounded()))
-    }
-
-    private static func printTable(header: [String], rows: [[String]]) {
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        for row in [header] + rows {
-            let cells = row.enumerated().map { column, cell in
-                let padding = String(repeating: " ", count: widths[column] - cell.count)
-                return column == 0 ? cell + padding : padding + cell
-            }
-            print(cells.joined(separator: "  "))
-        }
     }
 }

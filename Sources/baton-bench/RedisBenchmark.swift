@@ -98,9 +98,15 @@ struct RedisBenchmark: AsyncParsableCommand {
             "-h", "127.0.0.1", "-p", String(port), "-c", String(clients), "-P", String(pipeline),
             "-n", String(requests), "-q", "EVALSHA", sha, "1", "bench:family:rb", "1700000000000",
         ])
-        // "EVALSHA ...: 85034.02 requests per second, p50=0.311 msec" (the last progress line wins).
+        return try Self.requestsPerSecond(inOutput: text)
+    }
+
+    /// The rate `redis-benchmark -q` reports: "EVALSHA ...: 85034.02 requests per second, p50=0.311
+    /// msec" (the last progress line wins; the command's own text may hold colons).
+    static func requestsPerSecond(inOutput text: String) throws -> Double {
         guard let line = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).last(where: { $0.contains("requests per second") }),
-              let rate = line.split(separator: ":").last?.split(separator: " ").first.flatMap({ Double($0) })
+              let rate = line.components(separatedBy: " requests per second").first?
+                .split(whereSeparator: { $0 == " " || $0 == ":" }).last.flatMap({ Double($0) })
         else {
             throw ValidationError("could not read redis-benchmark's output: \(text)")
         }

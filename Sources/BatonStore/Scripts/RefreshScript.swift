@@ -52,3 +52,9 @@ let refreshScript = RedisScript("""
     end
     return {'grace', current, f[6], f[7], f[8], f[9], f[5]}
     """)
+
+extension FamilyStore {
+    /// The rotation script's Lua source, for tools that run Baton's own script outside the store
+    /// (`baton-bench limits` measures its cost inside Redis with `redis-benchmark`).
+    public static var refreshScriptSource: String { refreshScript.source }
+}

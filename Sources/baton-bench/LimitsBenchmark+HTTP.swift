@@ -1,0 +1,70 @@
+import ArgumentParser
+import BatonCrypto
+import BatonTesting
+import Foundation
+
+extension LimitsBenchmark {
+    /// HTTP requests/s: `wrk` (one thread, `connections` connections) against nginx (one worker)
+    /// answering a token-sized JSON body; the nginx worker's and wrk's CPU time per request, each
+    /// from its /proc/<pid>/stat.
+    static func measureHTTP(seconds: Int, runs: Int, connections: Int,
+                            commands: inout [String]) async throws -> LimitsReport.HTTP {
+        let body = try tokenResponseBody()
+        let nginx = try await StaticNginx.start(body: body)
+        do {
+            print("  nginx: 1 worker process, \(body.utf8.count)-byte application/json response")
+            let arguments = ["-t1", "-c\(connections)", "-d\(seconds)s", "http://127.0.0.1:\(nginx.port)\(StaticNginx.path)"]
+            commands.append(commandLine("wrk", arguments))
+            var rates: [Double] = []
+            var serverCPU: [Double] = []
+            var clientCPU: [Double] = []
+            for run in 1...runs {
+                let before = try ProcessStat(pid: nginx.workerPID).cpuMicroseconds
+                var wrkCPU = 0.0
+                let (status, output) = try await runToCompletion("wrk", arguments, timeout: .seconds(seconds + 30)) { pid in
+                    wrkCPU = try await ProcessStat.cpuMicrosecondsAtExit(of: pid)
+                }
+                let serverUsed = try ProcessStat(pid: nginx.workerPID).cpuMicroseconds - before
+                guard status == 0 else { throw ValidationError("wrk exited with \(status): \(output)") }
+                let (requests, rate) = try wrkResult(output)
+                rates.append(rate)
+                serverCPU.append(serverUsed / Double(requests))
+                clientCPU.append(wrkCPU / Double(requests))
+                print(String(format: "  http run %d: %.0f requests/s, nginx %.2f CPU-µs/request, wrk %.2f CPU-µs/request",
+                             run, rate, serverUsed / Double(requests), wrkCPU / Double(requests)))
+            }
+            await nginx.stop()
+            return LimitsReport.HTTP(requestsPerSecond: median(rates), serverCPUMicroseconds: median(serverCPU),
+                                     clientCPUMicroseconds: median(clientCPU))
+        } catch {
+            await nginx.stop()
+            throw error
+        }
+    }
+
+    /// A token response as Baton sends it on refresh (RFC 6749 §5.1): a real ES256 access token
+    /// with RFC 9068 claims, a refresh token of Baton's shape, the scope.
+    private static func tokenResponseBody() throws -> String {
+        let key = try SigningKey.generate(.es256)
+        let header = #"{"alg":"ES256","kid":"\#(key.keyID)","typ":"at+jwt"}"#
+        let claims = #"{"iss":"http://127.0.0.1:8080","sub":"user-1234","aud":"api","client_id":"web","scope":"read write","sid":"0a1b2c3d.bt-bench--000000000042","iat":1800000000,"exp":1800000300,"jti":"\#(Base64URL.encodeToString(try Random.bytes(count: 16)))"}"#
+        let signingInput = Base64URL.encodeToString(Array(header.utf8)) + "." + Base64URL.encodeToString(Array(claims.utf8))
+        let accessToken = signingInput + "." + Base64URL.encodeToString(try key.sign(Array(signingInput.utf8)))
+        let refreshToken = "btr1.k1.0a1b2c3d.bt-bench--000000000042.8." + Base64URL.encodeToString(try Random.bytes(count: 32))
+        return #"{"access_token":"\#(accessToken)","token_type":"Bearer","expires_in":300,"refresh_token":"\#(refreshToken)","scope":"read write"}"#
+    }
+
+    /// The number of requests and the requests/s of a wrk run; throws if any request failed.
+    private static func wrkResult(_ output: String) throws -> (requests: Int, perSecond: Double) {
+        // "  123456 requests in 3.00s, 80.00MB read" … "Requests/sec:  41152.00"
+        let lines = output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !lines.contains(where: { $0.hasPrefix("Non-2xx") || $0.hasPrefix("Socket errors") }) else {
+            throw ValidationError("wrk saw failed requests: \(output)")
+        }
+        guard let requests = lines.first(where: { $0.contains(" requests in ") })?.split(separator: " ").first.flatMap({ Int($0) }),
+              requests > 0,
+              let rate = lines.first(where: { $0.hasPrefix("Requests/sec:") })?.split(separator: " ").last.flatMap({ Double($0) })
+        else { throw ValidationError("could not read wrk's output: \(output)") }
+        return (requests, rate)
+    }
+}

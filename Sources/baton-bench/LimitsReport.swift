@@ -1,0 +1,95 @@
+import Foundation
+
+/// What `baton-bench limits` measured, as written to its JSON file: the machine, its three
+/// limits (medians over the runs) and the exact commands that measured them.
+///
+/// ```json
+/// {"machine": {"cores": 2, "cpu_model": "AMD EPYC", "kernel": "6.1.0"},
+///  "es256": {"signs_per_s": 39000, "cpu_us": 25.6},
+///  "script": {"calls_per_s": 52000, "redis_cpu_us_per_call": 17.9, "extra": "…"},
+///  "http": {"requests_per_s": 60000, "server_cpu_us": 14.2, "client_cpu_us": 15.8},
+///  "commands": ["openssl speed -seconds 3 ecdsap256", …]}
+/// ```
+struct LimitsReport: Encodable {
+    /// The machine the limits were measured on.
+    struct Machine: Encodable {
+        /// Cores this process may run on.
+        var cores: Int
+        /// The first `model name` of /proc/cpuinfo.
+        var cpuModel: String
+        /// The kernel release.
+        var kernel: String
+
+        enum CodingKeys: String, CodingKey {
+            case cores, kernel
+            case cpuModel = "cpu_model"
+        }
+
+        /// This machine.
+        static func current() -> Machine {
+            let cpuInfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+            let model = cpuInfo.split(separator: "\n").first { $0.hasPrefix("model name") }?
+                .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces)
+            let kernel = (try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            return Machine(cores: ProcessInfo.processInfo.activeProcessorCount, cpuModel: model ?? "unknown",
+                           kernel: kernel ?? "unknown")
+        }
+    }
+
+    /// ES256 signing with `openssl speed` in one process.
+    struct Signatures: Encodable {
+        /// Signatures per second.
+        var signsPerSecond: Double
+        /// CPU time per signature (µs): 1e6 / rate, the process being CPU-bound on one core.
+        var cpuMicroseconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case signsPerSecond = "signs_per_s"
+            case cpuMicroseconds = "cpu_us"
+        }
+    }
+
+    /// Baton's rotation script called by `redis-benchmark`.
+    struct Script: Encodable {
+        /// Calls per second as `redis-benchmark` reports them (wall clock).
+        var callsPerSecond: Double
+        /// redis-server's CPU time per call (µs): the script's cost inside Redis.
+        var redisCPUMicrosecondsPerCall: Double
+        /// What each call does beyond the production script.
+        var extra: String
+
+        enum CodingKeys: String, CodingKey {
+            case callsPerSecond = "calls_per_s"
+            case redisCPUMicrosecondsPerCall = "redis_cpu_us_per_call"
+            case extra
+        }
+    }
+
+    /// `wrk` against nginx answering a fixed token-sized response.
+    struct HTTP: Encodable {
+        /// Requests per second as `wrk` reports them.
+        var requestsPerSecond: Double
+        /// The nginx worker's CPU time per request (µs).
+        var serverCPUMicroseconds: Double
+        /// wrk's CPU time per request (µs).
+        var clientCPUMicroseconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case requestsPerSecond = "requests_per_s"
+            case serverCPUMicroseconds = "server_cpu_us"
+            case clientCPUMicroseconds = "client_cpu_us"
+        }
+    }
+
+    /// The machine.
+    var machine: Machine
+    /// The signing limit.
+    var es256: Signatures
+    /// The rotation-script limit.
+    var script: Script
+    /// The HTTP limit.
+    var http: HTTP
+    /// Every measuring command, exactly as run, in order.
+    var commands: [String]
+}
