@@ -4,7 +4,7 @@ BUILD_FLAGS ?=
 PORT ?= 8080
 ARGS ?=
 
-.PHONY: deps build run test docker-check bench-redis bench-crypto bench-limits clean
+.PHONY: deps build run test docker-check bench soak bench-redis bench-crypto bench-limits clean
 
 deps:
 	@scripts/install-deps.sh
@@ -35,6 +35,18 @@ test: deps docker-check
 # nginx topology test runs docker/nginx.conf itself.
 docker-check: deps
 	BATON_MASTER_SECRET=check BATON_ADMIN_TOKEN=check docker-compose -f docker/compose.yaml config -q
+
+# make bench: the machine's limits, then `baton cluster` (embedded Redis, AOF on) under
+# baton-load's refresh scenario: 3 closed-loop runs and an open-loop run at 70% of their median,
+# one table, and the JSON + SVG report in loadtest/results/refresh-<time>/.
+bench: deps
+	for product in baton baton-load baton-bench; do $(SWIFT) build -c release --product $$product || exit 1; done
+	.build/release/baton-bench refresh $(ARGS)
+
+# Five minutes of refresh load: worker RSS over a long run (start, end, peak in the report).
+soak: deps
+	for product in baton baton-load baton-bench; do $(SWIFT) build -c release --product $$product || exit 1; done
+	.build/release/baton-bench refresh --runs 1 --seconds 300 $(ARGS)
 
 # Pipelined EVALSHA through BatonRedis next to redis-benchmark, same script, same concurrency.
 bench-redis: deps

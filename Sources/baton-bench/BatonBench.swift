@@ -6,6 +6,6 @@ struct BatonBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baton-bench",
         abstract: "Benchmarks of Baton's building blocks next to the machine's own limits.",
-        subcommands: [RedisBenchmark.self, CryptoBenchmark.self, LimitsBenchmark.self]
+        subcommands: [RefreshBenchmark.self, LimitsBenchmark.self, RedisBenchmark.self, CryptoBenchmark.self]
     )
 }

@@ -7,7 +7,7 @@
 /// model.predictedRefreshesPerSecond   // 2 × 1e6 / 70 ≈ 28571
 /// model.ratio(measured: 20_000)       // 0.7: Baton reaches 70 % of the machine's limit
 /// ```
-struct CostModel: Sendable, Equatable {
+struct CostModel: Sendable, Equatable, Encodable {
     /// CPU-µs of one ES256 signature.
     var signature: Double
     /// CPU-µs of one rotation-script call inside Redis.
@@ -22,6 +22,11 @@ struct CostModel: Sendable, Equatable {
     /// Cores the whole refresh path shares.
     var cores: Int
 
+    enum CodingKeys: String, CodingKey {
+        case signature = "signature_us", script = "script_us", httpServer = "http_server_us"
+        case httpClient = "http_client_us", loadGenerator = "load_generator_us", cores
+    }
+
     /// CPU-µs one refresh costs at the floor.
     var microsecondsPerRefresh: Double {
         signature + script + httpServer + (loadGenerator ?? httpClient)
@@ -35,5 +40,15 @@ struct CostModel: Sendable, Equatable {
     /// Measured refreshes/s as a fraction of the prediction (1 would be the machine's limit).
     func ratio(measured refreshesPerSecond: Double) -> Double {
         refreshesPerSecond / predictedRefreshesPerSecond
+    }
+}
+
+extension CostModel {
+    /// The model of the limits `baton-bench limits` measured; `loadGenerator` in place of wrk's
+    /// client side when the load generator's own cost is known.
+    init(_ limits: LimitsReport, loadGenerator: Double? = nil) {
+        self.init(signature: limits.es256.cpuMicroseconds, script: limits.script.redisCPUMicrosecondsPerCall,
+                  httpServer: limits.http.serverCPUMicroseconds, httpClient: limits.http.clientCPUMicroseconds,
+                  loadGenerator: loadGenerator, cores: limits.machine.cores)
     }
 }

@@ -38,34 +38,9 @@ struct LimitsBenchmark: AsyncParsableCommand {
 
     func run() async throws {
         let started = ContinuousClock.now
-        let machine = LimitsReport.Machine.current()
-        print("\(machine.cores) cores, \(machine.cpuModel), Linux \(machine.kernel); \(Self.runs) runs of \(seconds) s each, medians reported")
-        var commands: [String] = []
-
-        print("ES256 signatures: openssl speed…")
-        let es256 = try await Self.measureSignatures(seconds: seconds, runs: Self.runs, commands: &commands)
-        print("Rotation script: redis-benchmark FCALL \(RefreshFunctionLibrary.functionName)…")
-        let script = try await Self.measureScript(seconds: seconds, runs: Self.runs, families: 10_000, clients: 50,
-                                                  commands: &commands)
-        print("HTTP: wrk against nginx…")
-        let http = try await Self.measureHTTP(seconds: seconds, runs: Self.runs, connections: 8, commands: &commands)
-
-        let report = LimitsReport(machine: machine, es256: es256, script: script, http: http,
-                                  commands: commands.reduce(into: []) { if !$0.contains($1) { $0.append($1) } })
-        print()
-        printTable(header: ["limit", "per s", "CPU-µs each", "CPU of"], rows: [
-            ["ES256 signature", Self.format(es256.signsPerSecond, 0), Self.format(es256.cpuMicroseconds, 2), "openssl speed, 1 process"],
-            ["rotation script", Self.format(script.callsPerSecond, 0), Self.format(script.redisCPUMicrosecondsPerCall, 2), "redis-server"],
-            ["HTTP request, server", Self.format(http.requestsPerSecond, 0), Self.format(http.serverCPUMicroseconds, 2), "nginx, 1 worker"],
-            ["HTTP request, client", "", Self.format(http.clientCPUMicroseconds, 2), "wrk -t1"],
-        ])
-        print("script: Baton's rotation script, rotating on every call, plus \(script.extra)")
-        print("per s: as each tool reports it (openssl speed: per CPU-second of user time; redis-benchmark, wrk: wall clock)")
-        print("CPU-µs: openssl 1e6 / rate; redis-server, nginx, wrk: CPU time from /proc/<pid>/stat per operation")
-
-        let model = CostModel(signature: es256.cpuMicroseconds, script: script.redisCPUMicrosecondsPerCall,
-                              httpServer: http.serverCPUMicroseconds, httpClient: http.clientCPUMicroseconds,
-                              loadGenerator: loadGeneratorMicroseconds, cores: machine.cores)
+        let report = try await Self.measure(seconds: seconds)
+        Self.printLimits(report)
+        let model = CostModel(report, loadGenerator: loadGeneratorMicroseconds)
         print()
         let client = loadGeneratorMicroseconds == nil ? "wrk's" : "the load generator's"
         print(String(format: "Floor per refresh: %.1f CPU-µs (client side: \(client)) → at most %.0f refreshes/s on %d cores",
@@ -74,14 +49,49 @@ struct LimitsBenchmark: AsyncParsableCommand {
             print(String(format: "Baton: %.0f refreshes/s = %.2f of the prediction", measured, model.ratio(measured: measured)))
         }
         if let json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            try encoder.encode(report).write(to: URL(fileURLWithPath: json))
+            try Self.write(report, to: json)
             print("JSON: \(json)")
         }
         print("Commands:")
         for command in report.commands { print("  \(command)") }
         print("Took \(started.duration(to: .now).components.seconds) s")
+    }
+
+    /// Measures the three limits, `runs` times each, `seconds` per measurement; medians.
+    static func measure(seconds: Int) async throws -> LimitsReport {
+        let machine = LimitsReport.Machine.current()
+        print("\(machine.cores) cores, \(machine.cpuModel), Linux \(machine.kernel); \(runs) runs of \(seconds) s each, medians reported")
+        var commands: [String] = []
+        print("ES256 signatures: openssl speed…")
+        let es256 = try await measureSignatures(seconds: seconds, runs: runs, commands: &commands)
+        print("Rotation script: redis-benchmark FCALL \(RefreshFunctionLibrary.functionName)…")
+        let script = try await measureScript(seconds: seconds, runs: runs, families: 10_000, clients: 50, commands: &commands)
+        print("HTTP: wrk against nginx…")
+        let http = try await measureHTTP(seconds: seconds, runs: runs, connections: 8, commands: &commands)
+        return LimitsReport(machine: machine, es256: es256, script: script, http: http,
+                            commands: commands.reduce(into: []) { if !$0.contains($1) { $0.append($1) } })
+    }
+
+    /// The limits as a table, with how each was measured.
+    static func printLimits(_ report: LimitsReport) {
+        let (es256, script, http) = (report.es256, report.script, report.http)
+        print()
+        printTable(header: ["limit", "per s", "CPU-µs each", "CPU of"], rows: [
+            ["ES256 signature", format(es256.signsPerSecond, 0), format(es256.cpuMicroseconds, 2), "openssl speed, 1 process"],
+            ["rotation script", format(script.callsPerSecond, 0), format(script.redisCPUMicrosecondsPerCall, 2), "redis-server"],
+            ["HTTP request, server", format(http.requestsPerSecond, 0), format(http.serverCPUMicroseconds, 2), "nginx, 1 worker"],
+            ["HTTP request, client", "", format(http.clientCPUMicroseconds, 2), "wrk -t1"],
+        ])
+        print("script: Baton's rotation script, rotating on every call, plus \(script.extra)")
+        print("per s: as each tool reports it (openssl speed: per CPU-second of user time; redis-benchmark, wrk: wall clock)")
+        print("CPU-µs: openssl 1e6 / rate; redis-server, nginx, wrk: CPU time from /proc/<pid>/stat per operation")
+    }
+
+    /// Writes `value` as sorted, indented JSON.
+    static func write(_ value: some Encodable, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(value).write(to: URL(fileURLWithPath: path))
     }
 
     /// A command line as a shell would take it: arguments other than plain words single-quoted.
@@ -92,7 +102,7 @@ struct LimitsBenchmark: AsyncParsableCommand {
         }.joined(separator: " ")
     }
 
-    private static func format(_ value: Double, _ decimals: Int) -> String {
+    static func format(_ value: Double, _ decimals: Int) -> String {
         String(format: "%.\(decimals)f", value)
     }
 }

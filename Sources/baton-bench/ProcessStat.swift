@@ -10,6 +10,10 @@ struct ProcessStat {
     var parentPID: pid_t
     /// User plus system CPU time in µs (the kernel counts it in clock ticks, usually 10 ms).
     var cpuMicroseconds: Double
+    /// The command name (`comm`).
+    var command: String
+    /// Resident set size, KiB.
+    var residentKiB: Int
 
     /// Reads `/proc/<pid>/stat`.
     init(pid: pid_t) throws {
@@ -20,9 +24,12 @@ struct ProcessStat {
         // "<pid> (<comm>) <state> <ppid> … <utime> <stime> …": fields 3, 4, 14 and 15, counted
         // after the command name, which may itself hold spaces and parentheses.
         let fields = text[text.index(after: nameEnd)...].split(separator: " ")
-        guard fields.count > 12, let state = fields[0].first, let parent = pid_t(fields[1]),
-              let user = Double(fields[11]), let system = Double(fields[12])
+        guard fields.count > 21, let state = fields[0].first, let parent = pid_t(fields[1]),
+              let user = Double(fields[11]), let system = Double(fields[12]), let residentPages = Int(fields[21]),
+              let nameStart = text.firstIndex(of: "(")
         else { throw ValidationError("cannot parse \(path): \(text)") }
+        self.command = String(text[text.index(after: nameStart)..<nameEnd])
+        self.residentKiB = residentPages * Int(sysconf(Int32(_SC_PAGESIZE))) / 1024
         self.state = state
         self.parentPID = parent
         self.cpuMicroseconds = (user + system) * 1e6 / Double(sysconf(Int32(_SC_CLK_TCK)))

@@ -1,0 +1,78 @@
+import Foundation
+
+/// What `make bench` found: Baton's closed- and open-loop runs, where the CPU went, the machine's
+/// limits and the cost model's verdict; written as `bench.json` and printed as one table.
+struct BenchReport: Encodable {
+    var workers: Int
+    var users: Int
+    var connections: Int
+    var threads: Int
+    var seconds: Int
+    var closed: [LoadRun]
+    var median: LoadRun
+    var open: LoadRun
+    var limits: LimitsReport
+    var model: CostModel
+    /// Redis `used_memory` added per live family (nil if none was added).
+    var redisBytesPerFamily: Double?
+    /// Per worker and closed run: resident KiB at the start, at the end, and the most seen.
+    var workerResidentKiB: [[Int]]
+
+    /// Whether every run passed its correctness checks.
+    var passed: Bool { closed.allSatisfy(\.passed) && open.passed }
+
+    enum CodingKeys: String, CodingKey {
+        case workers, users, connections, threads, seconds, closed, median, open, limits, passed
+        case model = "cost_model"
+        case predicted = "predicted_refreshes_per_s"
+        case ratio = "ratio_to_prediction"
+        case redisBytesPerFamily = "redis_bytes_per_family"
+        case workerResidentKiB = "worker_rss_kib_start_end_peak"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(workers, forKey: .workers)
+        try container.encode(users, forKey: .users)
+        try container.encode(connections, forKey: .connections)
+        try container.encode(threads, forKey: .threads)
+        try container.encode(seconds, forKey: .seconds)
+        try container.encode(closed, forKey: .closed)
+        try container.encode(median, forKey: .median)
+        try container.encode(open, forKey: .open)
+        try container.encode(limits, forKey: .limits)
+        try container.encode(passed, forKey: .passed)
+        try container.encode(model, forKey: .model)
+        try container.encode(model.predictedRefreshesPerSecond, forKey: .predicted)
+        try container.encode(model.ratio(measured: median.throughput), forKey: .ratio)
+        try container.encodeIfPresent(redisBytesPerFamily, forKey: .redisBytesPerFamily)
+        try container.encode(workerResidentKiB, forKey: .workerResidentKiB)
+    }
+
+    /// The one table: Baton next to the machine's limits and the cost model.
+    func printSummary() {
+        let f = { (value: Double, decimals: Int) in String(format: "%.\(decimals)f", value) }
+        let latency = { (run: LoadRun, key: String) in f(run.latency[key] ?? .nan, 2) }
+        print()
+        print("make bench — \(limits.machine.cores) cores, \(limits.machine.cpuModel); load generator, \(workers) workers and Redis on the same machine")
+        printTable(header: ["", "per s", "p50 ms", "p99 ms", "CPU-µs per op"], rows: [
+            ["Baton refresh, closed loop (median of \(closed.count))", f(median.throughput, 0), latency(median, "p50"), latency(median, "p99"),
+             f(median.workerMicroseconds + median.redisMicroseconds + median.loadGeneratorMicroseconds, 1)],
+            ["  runs", closed.map { f($0.throughput, 0) }.joined(separator: " / "), "", "", ""],
+            ["  worker CPU", "", "", "", f(median.workerMicroseconds, 1)],
+            ["  Redis CPU", "", "", "", f(median.redisMicroseconds, 1)],
+            ["  baton-load CPU", "", "", "", f(median.loadGeneratorMicroseconds, 1)],
+            ["Baton refresh, open loop at 70%", f(open.throughput, 0), latency(open, "p50"), latency(open, "p99"), ""],
+            ["ES256 signature (openssl speed)", f(limits.es256.signsPerSecond, 0), "", "", f(limits.es256.cpuMicroseconds, 1)],
+            ["rotation script (redis-benchmark)", f(limits.script.callsPerSecond, 0), "", "", f(limits.script.redisCPUMicrosecondsPerCall, 1)],
+            ["HTTP request (wrk → nginx), server", f(limits.http.requestsPerSecond, 0), "", "", f(limits.http.serverCPUMicroseconds, 1)],
+            ["cost model: floor per refresh", f(model.predictedRefreshesPerSecond, 0), "", "", f(model.microsecondsPerRefresh, 1)],
+        ])
+        print(String(format: "Baton at %.2f of the cost model (signature + script + HTTP server + baton-load's own CPU per request)",
+                     model.ratio(measured: median.throughput)))
+        if let redisBytesPerFamily { print(String(format: "Redis memory per live family: %.0f bytes", redisBytesPerFamily)) }
+        print("worker RSS KiB (start → end, peak) per run: " + workerResidentKiB.map { "\($0[0])→\($0[1]) (\($0[2]))" }.joined(separator: ", "))
+        print(passed ? "correctness: every run passed (no unexpected status, false reuse, broken chain or transport error)"
+                     : "CORRECTNESS FAILURES: see the runs' reports")
+    }
+}

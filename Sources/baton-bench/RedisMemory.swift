@@ -1,0 +1,33 @@
+import BatonRedis
+
+/// Redis's memory next to the number of live families, to report the memory a family costs.
+struct RedisMemory: Sendable {
+    /// `used_memory` from `INFO memory`, bytes.
+    let usedBytes: Int
+    /// Family hashes (`bt:{shard}:fam:*`).
+    let families: Int
+
+    static func read(_ cluster: BenchCluster) async throws -> RedisMemory {
+        let redis = try await cluster.redis()
+        defer { Task { await redis.shutdown() } }
+        let info = try await redis.send("INFO", "memory").string ?? ""
+        let used = info.split(whereSeparator: \.isNewline).first { $0.hasPrefix("used_memory:") }
+            .flatMap { Int($0.dropFirst("used_memory:".count)) } ?? 0
+        var families = 0
+        var cursor = "0"
+        repeat {
+            let reply = try await redis.send("SCAN", cursor, "MATCH", "bt:*:fam:*", "COUNT", "1000")
+            guard case .array(let parts) = reply, parts.count == 2, let next = parts[0].string,
+                  case .array(let keys) = parts[1] else { throw BenchError("unexpected SCAN reply") }
+            families += keys.count
+            cursor = next
+        } while cursor != "0"
+        return RedisMemory(usedBytes: used, families: families)
+    }
+
+    /// Bytes per family added since `baseline` (nil when no family was added).
+    func bytesPerFamily(since baseline: RedisMemory) -> Double? {
+        let added = families - baseline.families
+        return added > 0 ? Double(usedBytes - baseline.usedBytes) / Double(added) : nil
+    }
+}
