@@ -18,12 +18,15 @@ struct KeyRotator: Sendable {
         self.algorithms = configuration.rotationAlgorithms
     }
 
-    /// Rotates until cancelled.
+    /// Rotates every `interval` (on a fixed cadence; a slow rotation delays only the next one)
+    /// until cancelled.
     func run() async -> Tally {
         var tally = Tally()
+        var next = ContinuousClock.now
         while true {
+            next = max(next + interval, .now)
             do {
-                try await Task.sleep(for: interval)
+                try await Task.sleep(until: next)
             } catch {
                 return tally
             }

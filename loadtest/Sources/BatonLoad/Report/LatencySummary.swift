@@ -2,11 +2,17 @@ import Histogram
 
 /// Latency percentiles in milliseconds (microsecond resolution), as reported.
 public struct LatencySummary: Sendable, Codable, Equatable {
+    /// Median, in ms.
     public var p50: Double
+    /// 90th percentile, in ms.
     public var p90: Double
+    /// 99th percentile, in ms.
     public var p99: Double
+    /// 99.9th percentile, in ms.
     public var p99_9: Double
+    /// Largest recorded value, in ms.
     public var max: Double
+    /// Mean, in ms.
     public var mean: Double
 
     /// The percentiles of `histogram` (microseconds) in milliseconds; zeros when it is empty.

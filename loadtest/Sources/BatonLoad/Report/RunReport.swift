@@ -4,7 +4,9 @@ import Foundation
 public struct RunReport: Sendable, Codable, Equatable {
     /// Which harness produced the report, and how it was invoked (secrets redacted).
     public struct Harness: Sendable, Codable, Equatable {
+        /// `BatonLoadVersion.current`.
         public var version: String
+        /// The arguments, secrets redacted.
         public var commandLine: [String]
 
         enum CodingKeys: String, CodingKey {
@@ -15,8 +17,11 @@ public struct RunReport: Sendable, Codable, Equatable {
 
     /// One operation's numbers.
     public struct OperationReport: Sendable, Codable, Equatable {
+        /// Answers received.
         public var requests: Int
+        /// Answers judged failures.
         public var failures: Int
+        /// Their latency.
         public var latencyMs: LatencySummary
 
         enum CodingKeys: String, CodingKey {
@@ -27,14 +32,23 @@ public struct RunReport: Sendable, Codable, Equatable {
 
     /// Scenario-specific settings in force.
     public struct Settings: Sendable, Codable, Equatable {
+        /// `--timeout` in seconds.
         public var timeoutS: Double
+        /// mixed: the weights.
         public var mix: String?
+        /// storm: concurrent refreshes per token.
         public var stormSize: Int?
+        /// The public client's grace window (nil: the server's default).
         public var gracePeriodS: Int?
+        /// rotation: seconds between rotations.
         public var rotateEveryS: Double?
+        /// rotation: the algorithms cycled.
         public var rotationAlgorithms: [String]?
+        /// theft: rotations before each replay.
         public var theftRotations: Int?
+        /// Whether access tokens were verified.
         public var verifyAccessTokens: Bool
+        /// The run id naming clients and subjects.
         public var runID: String
 
         enum CodingKeys: String, CodingKey {
@@ -50,35 +64,51 @@ public struct RunReport: Sendable, Codable, Equatable {
         }
     }
 
+    /// The harness version and command line.
     public var harness: Harness
+    /// The scenario played.
     public var scenario: Scenario
     /// "closed" or "open".
     public var mode: String
+    /// The base URLs.
     public var targets: [String]
+    /// Connections opened.
     public var connections: Int
     /// Requests per second asked for (open loop), or nil.
     public var rate: Double?
+    /// Virtual users (0 for healthz).
     public var users: Int
+    /// Event-loop threads used.
     public var threads: Int
     /// Measured seconds.
     public var durationS: Double
     /// The requested `--requests`, or nil.
     public var requestLimit: Int?
+    /// Answers received in the measured phase.
     public var requests: Int
+    /// Answers judged correct.
     public var successes: Int
     /// Responses per second over the measured phase.
     public var throughput: Double
+    /// Latency over all measured requests.
     public var latencyMs: LatencySummary
+    /// Numbers per operation.
     public var operations: [String: OperationReport]
+    /// The correctness counters.
     public var correctness: CorrectnessCounters
     /// The sum of the correctness counters; the run failed when it is not zero.
     public var correctnessFailures: Int
+    /// Transport errors (also in `correctness`).
     public var transportErrors: Int
+    /// What the scenario did besides requests.
     public var activity: ActivityCounters
     /// Open loop: requests whose intended send time passed before the end but that were never sent.
     public var unsent: Int
+    /// One point per second.
     public var timeline: [TimelinePoint]
+    /// Scenario settings in force.
     public var settings: Settings
+    /// The machine the harness ran on.
     public var machine: MachineInfo
     /// When the measured phase started (ISO 8601, UTC).
     public var startedAt: String

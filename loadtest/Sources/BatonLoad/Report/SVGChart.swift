@@ -16,7 +16,7 @@ public enum SVGChart {
         let points = report.timeline
         let maxT = max(points.last?.t ?? 1, 1)
         let plotWidth = width - left - right
-        let height = top + 2 * panelHeight + gap + 60
+        let height = top + 2 * panelHeight + gap + 80
         var svg = """
         <?xml version="1.0" encoding="UTF-8"?>
         <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="Helvetica, Arial, sans-serif" font-size="12">
@@ -27,7 +27,7 @@ public enum SVGChart {
         """
         let panels: [(title: String, unit: String, color: String, value: (TimelinePoint) -> Double)] = [
             ("throughput", "requests/s", "#1f77b4", { $0.throughput }),
-            ("p99 latency", "ms", "#d62728", { $0.p99 }),
+            ("p99 latency", "ms", "#ff7f0e", { $0.p99 }),
         ]
         for (index, panel) in panels.enumerated() {
             let y0 = top + Double(index) * (panelHeight + gap)

@@ -63,9 +63,9 @@ public struct WrkResult: Sendable, Codable, Equatable {
 
     /// `812.00us`, `1.23ms`, `2.00s` in milliseconds.
     private static func milliseconds(_ text: String) -> Double? {
-        for (suffix, factor) in [("us", 0.001), ("ms", 1.0), ("s", 1_000.0)] where text.hasSuffix(suffix) {
-            return Double(text.dropLast(suffix.count)).map { $0 * factor }
-        }
+        if text.hasSuffix("us") { return Double(text.dropLast(2)).map { $0 / 1_000 } }
+        if text.hasSuffix("ms") { return Double(text.dropLast(2)) }
+        if text.hasSuffix("s") { return Double(text.dropLast(1)).map { $0 * 1_000 } }
         return nil
     }
 }

@@ -56,6 +56,7 @@ public struct OperationMix: Sendable, Equatable, CustomStringConvertible {
         }.joined(separator: ",")
     }
 
+    /// Mixes are equal when their weights are.
     public static func == (lhs: OperationMix, rhs: OperationMix) -> Bool { lhs.weights == rhs.weights }
 }
 

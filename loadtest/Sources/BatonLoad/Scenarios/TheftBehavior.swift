@@ -23,7 +23,7 @@ struct TheftBehavior: UserBehavior {
     /// The thief replays the session's first token or the one just rotated away, in turn.
     func token(for operation: Operation, of user: VirtualUser) -> [UInt8] {
         guard operation == .replay else { return user.token }
-        return user.sessions % 2 == 0 ? user.first : user.previous
+        return user.sessions % 2 == 1 ? user.first : user.previous
     }
 
     mutating func complete(_ operation: Operation, response: ParsedResponse, user: inout VirtualUser,
