@@ -120,7 +120,7 @@ import Testing
 
     @Test func overheadComparesWithWrk() async throws {
         try await BatonServeFixture.with { server in
-            let run = try await server.load(["overhead", "--url", server.url, "--connections", "4", "--duration", "1s", "--warmup", "0s"])
+            let run = try await server.load(["overhead", "--url", server.url, "--connections", "4", "--duration", "1s", "--warmup", "0s", "--rounds", "1"])
             #expect(run.status == 0, "\(run.output)")
             #expect(run.output.contains("% of wrk"), "\(run.output)")
         }

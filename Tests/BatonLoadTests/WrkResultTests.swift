@@ -20,11 +20,11 @@ import Testing
         Requests/sec:  38620.55
         Transfer/sec:      5.01MB
         """
-        let result = try WrkResult.parse(output, command: ["wrk"])
+        let result = try WrkResult.parse(output, threads: 1, command: ["wrk"])
         #expect(result.requestsPerSecond == 38_620.55)
         #expect(result.requests == 386_215)
         #expect(result.latencyMs == ["p50": 0.398, "p90": 0.51, "p99": 1.02])
         #expect(result.errors == 7)
-        #expect(throws: LoadError.self) { try WrkResult.parse("wrk: command failed", command: []) }
+        #expect(throws: LoadError.self) { try WrkResult.parse("wrk: command failed", threads: 1, command: []) }
     }
 }

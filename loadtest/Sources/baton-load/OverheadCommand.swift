@@ -19,6 +19,9 @@ struct OverheadCommand: AsyncParsableCommand {
     @Option(help: "An unmeasured harness run first, to warm the server up.")
     var warmup = "1s"
 
+    @Option(help: "Rounds of baton-load then wrk; the medians are compared.")
+    var rounds = 3
+
     @Option(help: "Write the JSON comparison to this file.")
     var json: String?
 
@@ -38,9 +41,14 @@ struct OverheadCommand: AsyncParsableCommand {
                 _ = try await LoadRunner(configuration: warming).run()
             }
             configuration.duration = try DurationText.parse(target.duration, option: "--duration")
-            let harness = try await LoadRunner(configuration: configuration, progress: ProgressLine.forTerminal()).run()
-            let wrk = try await WrkResult.run(url: targets[0].description + "/healthz", connections: configuration.connections,
-                                              threads: wrkThreads ?? configuration.threads, duration: configuration.duration)
+            guard (1...20).contains(rounds) else { throw LoadError.usage("--rounds must be 1 to 20") }
+            var harness: [RunReport] = []
+            var wrk: [WrkResult] = []
+            for _ in 0..<rounds {
+                harness.append(try await LoadRunner(configuration: configuration, progress: ProgressLine.forTerminal()).run())
+                wrk.append(try await WrkResult.run(url: targets[0].description + "/healthz", connections: configuration.connections,
+                                                   threads: wrkThreads ?? configuration.threads, duration: configuration.duration))
+            }
             return OverheadReport(harness: harness, wrk: wrk)
         }
         print(report.summary())

@@ -11,6 +11,8 @@ public struct WrkResult: Sendable, Codable, Equatable {
     public var latencyMs: [String: Double]
     /// Socket errors and non-2xx answers wrk reported.
     public var errors: Int
+    /// wrk's threads.
+    public var threads: Int
     /// The command that ran.
     public var command: [String]
 
@@ -18,7 +20,7 @@ public struct WrkResult: Sendable, Codable, Equatable {
         case requestsPerSecond = "requests_per_s"
         case requests
         case latencyMs = "latency_ms"
-        case errors, command
+        case errors, threads, command
     }
 
     /// Runs wrk against `url` with `connections` connections on `threads` threads for `duration`.
@@ -34,11 +36,11 @@ public struct WrkResult: Sendable, Codable, Equatable {
         let status = ChildProcess.exitCode(await child.waitForExit())
         let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
         guard status == 0 else { throw LoadError.setup("wrk exited with \(status): \(text.prefix(300))") }
-        return try parse(text, command: [wrk] + arguments)
+        return try parse(text, threads: min(threads, connections), command: [wrk] + arguments)
     }
 
     /// Parses wrk's standard output.
-    public static func parse(_ text: String, command: [String]) throws -> WrkResult {
+    public static func parse(_ text: String, threads: Int, command: [String]) throws -> WrkResult {
         let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         guard let rateLine = lines.first(where: { $0.hasPrefix("Requests/sec:") }),
               let rate = Double(rateLine.dropFirst("Requests/sec:".count).trimmingCharacters(in: .whitespaces))
@@ -58,7 +60,8 @@ public struct WrkResult: Sendable, Codable, Equatable {
                 errors += line.split(separator: ",").compactMap { Int($0.split(separator: " ").last ?? "") }.reduce(0, +)
             }
         }
-        return WrkResult(requestsPerSecond: rate, requests: requests, latencyMs: latency, errors: errors, command: command)
+        return WrkResult(requestsPerSecond: rate, requests: requests, latencyMs: latency, errors: errors, threads: threads,
+                         command: command)
     }
 
     /// `812.00us`, `1.23ms`, `2.00s` in milliseconds.
