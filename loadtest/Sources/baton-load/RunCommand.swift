@@ -68,11 +68,13 @@ struct RunCommand: AsyncParsableCommand {
     var plot: String?
 
     func run() async throws {
+        let trap = SignalTrap()
         let report = try await ExitCodes.mapping {
             let configuration = try makeConfiguration()
-            return try await LoadRunner(configuration: configuration,
-                                        progress: noProgress ? nil : ProgressLine.forTerminal()).run()
+            return try await LoadRunner(configuration: configuration, progress: noProgress ? nil : ProgressLine.forTerminal(),
+                                        stopRequest: trap.stop).run()
         }
+        withExtendedLifetime(trap) {}
         print(report.summary())
         if let json { try report.json().write(to: URL(fileURLWithPath: json)) }
         if let plot { try Data(SVGChart.render(report).utf8).write(to: URL(fileURLWithPath: plot)) }

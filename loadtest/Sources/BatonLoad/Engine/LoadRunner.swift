@@ -15,11 +15,14 @@ public struct LoadRunner: Sendable {
     /// The run's settings.
     public let configuration: RunConfiguration
     private let progress: ProgressLine?
+    private let stopRequest: StopRequest?
 
-    /// A runner for `configuration`; `progress` prints a line a second (stderr on a terminal).
-    public init(configuration: RunConfiguration, progress: ProgressLine? = nil) {
+    /// A runner for `configuration`; `progress` prints a line a second (stderr on a terminal);
+    /// `stopRequest` can end the measured phase early.
+    public init(configuration: RunConfiguration, progress: ProgressLine? = nil, stopRequest: StopRequest? = nil) {
         self.configuration = configuration
         self.progress = progress
+        self.stopRequest = stopRequest
     }
 
     /// Runs the scenario. Throws `LoadError` when the run cannot be set up; correctness failures
@@ -85,7 +88,7 @@ public struct LoadRunner: Sendable {
         var nextTick = start + 1_000_000_000
         while true {
             let now = MonotonicClock.now()
-            if finishedAt.withLock({ $0 }) != nil || now >= limit { break }
+            if finishedAt.withLock({ $0 }) != nil || now >= limit || stopRequest?.isRequested == true { break }
             if now >= nextTick {
                 let interval = try await Self.collect(engines)
                 timeline.add(interval, at: now)
@@ -117,7 +120,8 @@ public struct LoadRunner: Sendable {
             engine.eventLoop.submit { engine.value.stats.totals(verificationProblem: engine.value.verifier?.lastProblem) }
         }, on: loop).get()
         return RunReport(configuration: configuration, plans: plans, totals: totals, timeline: timeline.points,
-                         duration: Double(stopped &- start) / 1e9, rotations: rotations, startedAt: startedAt)
+                         duration: Double(stopped &- start) / 1e9, rotations: rotations, startedAt: startedAt,
+                         stoppedEarly: stopRequest?.isRequested == true)
     }
 
     private func makeEngines(plans: [LoopPlan], group: MultiThreadedEventLoopGroup,

@@ -4,7 +4,7 @@ import Histogram
 extension RunReport {
     /// Assembles the report of a finished run from every loop's totals.
     init(configuration: RunConfiguration, plans: [LoopPlan], totals: [LoopTotals], timeline: [TimelinePoint],
-         duration: Double, rotations: KeyRotator.Tally?, startedAt: Date) {
+         duration: Double, rotations: KeyRotator.Tally?, startedAt: Date, stoppedEarly: Bool = false) {
         var operations = [OperationStats](repeating: OperationStats(), count: Operation.allCases.count)
         var correctness = CorrectnessCounters()
         var activity = ActivityCounters()
@@ -35,6 +35,7 @@ extension RunReport {
             perOperation[operation.description] = OperationReport(requests: stats.requests, failures: stats.failures,
                                                                   latencyMs: LatencySummary(stats.latencies))
         }
+        if stoppedEarly { notes.append("stopped early by a signal") }
         if unsent > 0 {
             notes.append("the open loop fell behind: \(unsent) requests came due but were never sent")
         }
