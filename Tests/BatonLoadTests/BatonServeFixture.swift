@@ -38,8 +38,9 @@ final class BatonServeFixture: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         // In a file: a base64 value that starts with "/" would be taken for a path.
         let secretFile = directory + "/master.secret"
-        FileManager.default.createFile(atPath: secretFile, contents: Data(Data(try Random.bytes(count: 32)).base64EncodedString().utf8),
-                                       attributes: [.posixPermissions: 0o600])
+        guard FileManager.default.createFile(atPath: secretFile, contents: Data(Data(try Random.bytes(count: 32)).base64EncodedString().utf8),
+                                             attributes: [.posixPermissions: 0o600])
+        else { throw FixtureError("cannot write \(secretFile)") }
         let adminToken = "admin-" + Base64URL.encodeToString(try Random.bytes(count: 24))   // never starts with "-"
         let port = try freeLoopbackPort()
         let log = directory + "/serve.log"
