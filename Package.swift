@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "BatonCrypto", targets: ["BatonCrypto"]),
         .executable(name: "baton", targets: ["baton"]),
         .executable(name: "baton-bench", targets: ["baton-bench"]),
+        .executable(name: "baton-load", targets: ["baton-load"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
@@ -24,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.20.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.1.0"),
     ],
     targets: [
         // System libraries: the only places C headers enter the package.
@@ -118,6 +120,27 @@ let package = Package(
             ]
         ),
 
+        // The load-test harness (loadtest/): virtual users over raw HTTP/1.1 on SwiftNIO, correctness
+        // counted next to speed, HdrHistogram percentiles, JSON and SVG reports.
+        .target(
+            name: "BatonLoad",
+            dependencies: [
+                "BatonCore", "BatonCrypto", "BatonSystem",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "loadtest/Sources/BatonLoad"
+        ),
+        .executableTarget(
+            name: "baton-load",
+            dependencies: [
+                "BatonLoad",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "loadtest/Sources/baton-load"
+        ),
+
         .testTarget(name: "BatonCoreTests", dependencies: ["BatonCore"]),
         .testTarget(name: "BatonCryptoTests", dependencies: ["BatonCrypto", "BatonTesting"]),
         .testTarget(name: "BatonRedisTests", dependencies: ["BatonRedis", "BatonTesting"]),
@@ -129,6 +152,14 @@ let package = Package(
                 "BatonServer", "BatonTesting", "BatonCore", "BatonCrypto", "BatonStore", "BatonRedis", "BatonSystem",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "BatonLoadTests",
+            dependencies: [
+                "BatonLoad", "BatonTesting", "BatonCrypto", "BatonSystem",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
     ],

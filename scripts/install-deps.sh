@@ -2,7 +2,8 @@
 # Installs the system packages Baton builds, tests and runs with, when they are missing.
 # Used by `make run`, `make test` and CI on a fresh Debian machine; does nothing when all is present.
 # nginx and docker-compose are for the tests: the nginx topology test and `make docker-check`;
-# wrk (with nginx) for `baton-bench limits`.
+# wrk: with nginx, the HTTP limit of `baton-bench limits`; the reference `baton-load overhead`
+# compares the harness with.
 set -euo pipefail
 
 packages=(redis-server redis-tools libhiredis-dev libssl-dev openssl pkg-config python3-pip nginx docker-compose wrk)

@@ -1,0 +1,128 @@
+import BatonLoad
+import BatonTesting
+import Foundation
+import Testing
+
+/// Each scenario for about two seconds against a real `baton serve` and redis-server: the run
+/// must pass, have throughput, and count no correctness failure; and real failures must fail it.
+@Suite struct LoadScenarioTests {
+    private func expectPassed(_ run: BatonServeFixture.LoadRun, _ scenario: Scenario,
+                              sourceLocation: SourceLocation = #_sourceLocation) throws -> RunReport {
+        #expect(run.status == 0, "\(run.output)", sourceLocation: sourceLocation)
+        let report = try #require(run.report, "no report: \(run.output)", sourceLocation: sourceLocation)
+        #expect(report.scenario == scenario, sourceLocation: sourceLocation)
+        #expect(report.passed && report.correctnessFailures == 0, "\(run.output)", sourceLocation: sourceLocation)
+        #expect(report.requests > 0 && report.throughput > 0, sourceLocation: sourceLocation)
+        #expect(report.timeline.count >= 2, sourceLocation: sourceLocation)
+        #expect(!run.output.contains("btr1."), "a refresh token was printed", sourceLocation: sourceLocation)
+        return report
+    }
+
+    @Test func refreshClosedLoop() async throws {
+        try await BatonServeFixture.with { server in
+            let run = try await server.load(server.runArguments(["--scenario", "refresh", "--users", "8", "--connections", "4", "--duration", "2s"]))
+            let report = try expectPassed(run, .refresh)
+            #expect(report.mode == "closed" && report.operations["refresh"]?.requests == report.requests)
+            #expect(report.activity.sessionsCreated == 8)
+            #expect(run.output.contains("PASSED"))
+        }
+    }
+
+    @Test func refreshOpenLoop() async throws {
+        try await BatonServeFixture.with { server in
+            let run = try await server.load(server.runArguments([
+                "--scenario", "refresh", "--users", "8", "--connections", "4", "--rate", "100", "--duration", "2s",
+            ]))
+            let report = try expectPassed(run, .refresh)
+            #expect(report.mode == "open" && report.rate == 100)
+            // Every ticket the schedule (100/s) made due was answered or, if the server fell behind,
+            // reported unsent.
+            let due = Int(report.durationS * 100) + 1
+            #expect(abs(report.requests + report.unsent - due) <= 2, "\(report.requests) answered, \(report.unsent) unsent, \(due) due")
+        }
+    }
+
+    @Test func mixed() async throws {
+        try await BatonServeFixture.with { server in
+            let run = try await server.load(server.runArguments([
+                "--scenario", "mixed", "--users", "8", "--connections", "4", "--duration", "2s",
+                "--mix", "create=1,refresh=4,introspect=2,revoke=1",
+            ]))
+            let report = try expectPassed(run, .mixed)
+            for operation in ["create", "refresh", "introspect", "revoke"] {
+                #expect((report.operations[operation]?.requests ?? 0) > 0, "no \(operation)")
+            }
+        }
+    }
+
+    @Test func storm() async throws {
+        try await BatonServeFixture.with { server in
+            let run = try await server.load(server.runArguments([
+                "--scenario", "storm", "--connections", "10", "--storm-size", "10", "--duration", "2s",
+            ]))
+            let report = try expectPassed(run, .storm)
+            #expect(report.activity.stormRounds > 0 && report.users == 1 && report.connections == 10)
+        }
+    }
+
+    @Test func theft() async throws {
+        try await BatonServeFixture.with { server in
+            let run = try await server.load(server.runArguments(["--scenario", "theft", "--users", "8", "--connections", "4", "--duration", "2s"]))
+            let report = try expectPassed(run, .theft)
+            #expect(report.activity.theftAttempts > 0 && report.activity.theftsDetected > 0)
+            #expect(report.settings.gracePeriodS == 0)
+        }
+    }
+
+    @Test func rotation() async throws {
+        try await BatonServeFixture.with { server in
+            let run = try await server.load(server.runArguments([
+                "--scenario", "rotation", "--users", "8", "--connections", "4", "--duration", "2500ms", "--rotate-every", "500ms",
+            ]))
+            let report = try expectPassed(run, .rotation)
+            #expect(report.activity.keyRotations >= 2)
+            #expect(report.activity.tokensVerified == report.successes)
+        }
+    }
+
+    @Test func revokedSessionsMidRunFailTheRun() async throws {
+        try await BatonServeFixture.with { server in
+            let runID = "neg\(Int.random(in: 1_000...9_999))"
+            let (child, finish) = try server.startLoad(server.runArguments([
+                "--scenario", "refresh", "--users", "4", "--connections", "2", "--duration", "4s", "--run-id", runID,
+            ]))
+            // Once the harness's users hold their sessions and refresh, log them all out.
+            for _ in 0..<500 {
+                if try await server.sessionCount(of: "load-\(runID)-u3") > 0 { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(child.isRunning)
+            for user in 0..<4 {
+                #expect(try await server.revokeSessions(of: "load-\(runID)-u\(user)") == 200)
+            }
+            let run = await finish()
+            #expect(run.status == 1, "\(run.output)")
+            let report = try #require(run.report)
+            #expect(!report.passed && report.correctness.falseReuseDetections > 0)
+            #expect(run.output.contains("FAILED") && run.output.contains("CORRECTNESS FAILURES"))
+        }
+    }
+
+    @Test func aWrongAdminTokenIsASetupFailure() async throws {
+        try await BatonServeFixture.with { server in
+            let run = try await server.load(["run", "--url", server.url, "--admin-token", "not-the-admin-token-7f3a", "--duration", "1s"])
+            #expect(run.status == 2, "\(run.output)")
+            #expect(run.output.contains("admin token"), "\(run.output)")
+            #expect(!run.output.contains("not-the-admin-token-7f3a"))
+        }
+    }
+
+    @Test func overheadComparesWithWrk() async throws {
+        try await BatonServeFixture.with { server in
+            let run = try await server.load(["overhead", "--url", server.url, "--connections", "4", "--duration", "1s", "--warmup", "0s", "--rounds", "1"])
+            #expect(run.status == 0, "\(run.output)")
+            #expect(run.output.contains("% of wrk"), "\(run.output)")
+        }
+    }
+}

@@ -1,0 +1,38 @@
+@testable import BatonLoad
+import NIOCore
+
+/// Synthetic responses and request plumbing for the unit tests.
+enum TestResponses {
+    static func json(_ status: Int, _ body: String) -> ParsedResponse {
+        ParsedResponse(status: status, body: ByteBuffer(string: body))
+    }
+
+    static func token(_ refreshToken: String, status: Int = 200) -> ParsedResponse {
+        json(status, #"{"access_token":"eyJ.e.s","token_type":"Bearer","expires_in":300,"refresh_token":"\#(refreshToken)"}"#)
+    }
+
+    static let invalidGrant = json(400, #"{"error":"invalid_grant","error_description":"the refresh token is invalid, expired or revoked"}"#)
+
+    static let templates = RequestTemplates(target: try! LoadTarget(parsing: "http://127.0.0.1:8080"), appClientID: "app",
+                                            loginAuthorization: "Basic bG9naW46c2VjcmV0")
+}
+
+extension Workload {
+    /// Makes the next job and returns it with its request as text.
+    func nextJob(setup: Bool = false) -> (user: Int, operation: Operation, request: String) {
+        var buffer = ByteBuffer()
+        let (user, operation) = makeJob(setup: setup, templates: TestResponses.templates, into: &buffer)
+        return (user, operation, String(buffer: buffer))
+    }
+}
+
+extension Workload {
+    /// Makes the next job and answers it with `response`.
+    @discardableResult
+    func play(_ response: ParsedResponse, stats: LoopStats, setup: Bool = false)
+        -> (operation: Operation, request: String, verdict: Verdict) {
+        let job = nextJob(setup: setup)
+        let verdict = complete(user: job.user, operation: job.operation, response: response, stats: stats)
+        return (job.operation, job.request, verdict)
+    }
+}

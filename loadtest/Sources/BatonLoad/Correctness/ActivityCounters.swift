@@ -1,0 +1,45 @@
+/// What the scenarios did besides plain requests: evidence that the checks actually ran.
+public struct ActivityCounters: Sendable, Equatable, Codable {
+    /// Sessions created (setup and measured).
+    public var sessionsCreated = 0
+    /// Storm rounds completed.
+    public var stormRounds = 0
+    /// Stolen-token replays sent.
+    public var theftAttempts = 0
+    /// Replays refused and families revoked, as they must be.
+    public var theftsDetected = 0
+    /// Access tokens whose signature was verified against the JWKS.
+    public var tokensVerified = 0
+    /// JWKS fetches.
+    public var jwksFetches = 0
+    /// Signing-key rotations performed through the admin API.
+    public var keyRotations = 0
+    /// Users who lost their session (a failure, a revocation) and logged in again.
+    public var usersReplaced = 0
+
+    /// Creates zero counts.
+    public init() {}
+
+    /// Adds `other`'s counts to these.
+    public mutating func add(_ other: ActivityCounters) {
+        sessionsCreated += other.sessionsCreated
+        stormRounds += other.stormRounds
+        theftAttempts += other.theftAttempts
+        theftsDetected += other.theftsDetected
+        tokensVerified += other.tokensVerified
+        jwksFetches += other.jwksFetches
+        keyRotations += other.keyRotations
+        usersReplaced += other.usersReplaced
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case sessionsCreated = "sessions_created"
+        case stormRounds = "storm_rounds"
+        case theftAttempts = "theft_attempts"
+        case theftsDetected = "thefts_detected"
+        case tokensVerified = "tokens_verified"
+        case jwksFetches = "jwks_fetches"
+        case keyRotations = "key_rotations"
+        case usersReplaced = "users_replaced"
+    }
+}

@@ -1,0 +1,61 @@
+import NIOCore
+
+/// Judges each kind of response by what Baton's invariants require (DESIGN §3), at the byte
+/// level. Pure: the scenarios call it and keep the state.
+public enum ResponseClassifier {
+    static let refreshToken = JSONField("refresh_token")
+    static let accessToken = JSONField("access_token")
+    static let error = JSONField("error")
+    static let active = JSONField("active")
+    private static let invalidGrant: [UInt8] = Array("invalid_grant".utf8)
+    private static let trueLiteral: [UInt8] = Array("true".utf8)
+
+    /// A rotation of `presented`: 200 with a new refresh token (copied into `successor`) is a
+    /// success; `invalid_grant` is a false reuse detection (the user had just received the token);
+    /// 200 without a token, or with the same token again, is a broken chain.
+    public static func refresh(_ response: ParsedResponse, presented: [UInt8], successor: inout [UInt8]) -> Verdict {
+        switch response.status {
+        case 200:
+            guard refreshToken.copyValue(in: response.body, into: &successor), successor != presented else {
+                return .brokenChain
+            }
+            return .success
+        case 400 where isInvalidGrant(response):
+            return .falseReuse
+        default:
+            return .unexpectedStatus
+        }
+    }
+
+    /// A session creation: 201 with a refresh token (copied into `token`).
+    public static func create(_ response: ParsedResponse, token: inout [UInt8]) -> Verdict {
+        guard response.status == 201 else { return .unexpectedStatus }
+        return refreshToken.copyValue(in: response.body, into: &token) ? .success : .brokenChain
+    }
+
+    /// Introspection of the user's current refresh token: it must be active.
+    public static func introspect(_ response: ParsedResponse) -> Verdict {
+        guard response.status == 200 else { return .unexpectedStatus }
+        return active.hasLiteral(trueLiteral, in: response.body) ? .success : .brokenChain
+    }
+
+    /// Revocation (RFC 7009): 200.
+    public static func revoke(_ response: ParsedResponse) -> Verdict {
+        response.status == 200 ? .success : .unexpectedStatus
+    }
+
+    /// A replay of a rotated token, or the victim's token after one: it must be refused with
+    /// `invalid_grant`; a 200 is a missed theft detection.
+    public static func mustBeRefused(_ response: ParsedResponse) -> Verdict {
+        switch response.status {
+        case 400 where isInvalidGrant(response): .success
+        case 200: .missedTheft
+        default: .unexpectedStatus
+        }
+    }
+
+    /// Whether the body is an RFC 6749 §5.2 `invalid_grant` error.
+    public static func isInvalidGrant(_ response: ParsedResponse) -> Bool {
+        error.value(in: response.body) == invalidGrant
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// Runs one scenario: checks the targets, creates the run's clients, spreads connections and
+/// users over event loops, creates the sessions, measures, stops by itself, removes the clients
+/// and returns the report.
+///
+/// ```swift
+/// let report = try await LoadRunner(configuration: configuration).run()
+/// print(report.summary())
+/// ```
+public struct LoadRunner: Sendable {
+    /// The run's settings.
+    public let configuration: RunConfiguration
+    private let progress: ProgressLine?
+    private let stopRequest: StopRequest?
+
+    /// A runner for `configuration`; `progress` prints a line a second (stderr on a terminal);
+    /// `stopRequest` can end the measured phase early.
+    public init(configuration: RunConfiguration, progress: ProgressLine? = nil, stopRequest: StopRequest? = nil) {
+        self.configuration = configuration
+        self.progress = progress
+        self.stopRequest = stopRequest
+    }
+
+    /// Runs the scenario. Throws `LoadError` when the run cannot be set up; correctness failures
+    /// are in the report (`passed == false`).
+    public func run() async throws -> RunReport {
+        try configuration.validate()
+        for target in configuration.targets { try await Self.checkHealth(target) }
+        let admin = configuration.adminToken.map { AdminClient(target: configuration.targets[0], token: $0) }
+        var clients: RunClients?
+        if configuration.scenario.needsUsers, let admin {
+            clients = try await RunClients.create(admin, configuration: configuration)
+        }
+        let plans = LoopPlan.plans(for: configuration)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: plans.count)
+        let result: Result<RunReport, any Error>
+        do {
+            result = .success(try await measure(plans: plans, group: group, clients: clients, admin: admin))
+        } catch {
+            result = .failure(error)
+        }
+        try? await group.shutdownGracefully()
+        if let clients, let admin, !configuration.keepClients {
+            try? await clients.remove(admin)
+        }
+        return try result.get()
+    }
+
+    private static func checkHealth(_ target: LoadTarget) async throws {
+        let response = try await HTTPExchange.send(HTTPRequestWriter.request("GET", target: target, path: "/healthz"),
+                                                   to: target, timeout: .seconds(5))
+        guard response.status == 200 else {
+            throw LoadError.setup("\(target)/healthz answered \(response.status), not 200")
+        }
+    }
+
+    private func measure(plans: [LoopPlan], group: MultiThreadedEventLoopGroup, clients: RunClients?,
+                         admin: AdminClient?) async throws -> RunReport {
+        let engines = try await makeEngines(plans: plans, group: group, clients: clients)
+        let setupLimit = TimeAmount.seconds(30) + .milliseconds(Int64(configuration.effectiveUsers * 2))
+        let loop = group.any()
+        try await Self.wait(EventLoopFuture.andAllSucceed(engines.map { engine in
+            engine.eventLoop.flatSubmit { engine.value.setUp() }
+        }, on: loop), within: setupLimit, on: loop, or: LoadError.setup("the sessions were not all created within \(setupLimit.nanoseconds / 1_000_000_000) s"))
+
+        let startedAt = Date()
+        let start = MonotonicClock.now() + 10_000_000
+        let finishedAt = Mutex<UInt64?>(nil)
+        for (index, engine) in engines.enumerated() {
+            let rate = plans[index].rate
+            let quota = plans[index].quota
+            let offset = configuration.rate.map { UInt64(Double(index) * 1e9 / $0) } ?? 0
+            engine.eventLoop.execute {
+                engine.value.start(schedule: rate.map { OpenLoopSchedule(start: start + offset, rate: $0) }, quota: quota)
+            }
+        }
+        EventLoopFuture.andAllComplete(engines.map { engine in engine.eventLoop.flatSubmit { engine.value.finishedFuture } }, on: loop)
+            .whenComplete { _ in finishedAt.withLock { $0 = MonotonicClock.now() } }
+
+        let rotator = configuration.scenario == .rotation ? admin.map { KeyRotator(admin: $0, configuration: configuration) } : nil
+        let rotation = rotator.map { rotator in Task { await rotator.run() } }
+        var timeline = TimelineRecorder(start: start)
+        let limit = start + configuration.duration.nanoseconds
+        var nextTick = start + 1_000_000_000
+        while true {
+            let now = MonotonicClock.now()
+            if finishedAt.withLock({ $0 }) != nil || now >= limit || stopRequest?.isRequested == true { break }
+            if now >= nextTick {
+                let interval = try await Self.collect(engines)
+                timeline.add(interval, at: now)
+                progress?.show(timeline.points.last!, total: timeline.total, correctness: interval.correctness)
+                nextTick += 1_000_000_000
+            }
+            let wake = min(nextTick, limit)
+            let current = MonotonicClock.now()
+            try await Task.sleep(nanoseconds: wake > current ? min(wake - current, 100_000_000) : 1_000_000)
+        }
+        let stopped = min(finishedAt.withLock { $0 } ?? MonotonicClock.now(), MonotonicClock.now())
+        for engine in engines { engine.eventLoop.execute { engine.value.stop() } }
+        let drained = EventLoopFuture.andAllComplete(engines.map { engine in engine.eventLoop.flatSubmit { engine.value.finishedFuture } }, on: loop)
+        do {
+            try await Self.wait(drained, within: TimeAmount(configuration.timeout), on: loop, or: LoadError.setup("drain"))
+        } catch {
+            for engine in engines { engine.eventLoop.execute { engine.value.abort() } }
+        }
+        rotation?.cancel()
+        let rotations = await rotation?.value
+        let verified = EventLoopFuture.andAllComplete(engines.map { engine in
+            engine.eventLoop.flatSubmit { engine.value.verifier?.finish() ?? engine.eventLoop.makeSucceededVoidFuture() }
+        }, on: loop)
+        try? await Self.wait(verified, within: .seconds(5), on: loop, or: LoadError.setup("verification"))
+        progress?.clear()
+        let last = try await Self.collect(engines)
+        timeline.add(last, at: stopped, partial: true)
+        let totals = try await EventLoopFuture.whenAllSucceed(engines.map { engine in
+            engine.eventLoop.submit { engine.value.stats.totals(verificationProblem: engine.value.verifier?.lastProblem) }
+        }, on: loop).get()
+        return RunReport(configuration: configuration, plans: plans, totals: totals, timeline: timeline.points,
+                         duration: Double(stopped &- start) / 1e9, rotations: rotations, startedAt: startedAt,
+                         stoppedEarly: stopRequest?.isRequested == true)
+    }
+
+    private func makeEngines(plans: [LoopPlan], group: MultiThreadedEventLoopGroup,
+                             clients: RunClients?) async throws -> [NIOLoopBound<LoopEngine>] {
+        let templates = configuration.targets.map {
+            RequestTemplates(target: $0, appClientID: clients?.appClientID ?? "", loginAuthorization: clients?.loginAuthorization)
+        }
+        let configuration = configuration
+        let jwksTarget = configuration.targets[0]
+        let jwksRequest = HTTPRequestWriter.request("GET", target: jwksTarget, path: "/.well-known/jwks.json")
+        var engines: [NIOLoopBound<LoopEngine>] = []
+        for (plan, loop) in zip(plans, group.makeIterator()) {
+            let engine = try await loop.submit {
+                let workload = configuration.scenario.makeWorkload(subjects: plan.subjects, configuration: configuration)
+                let targets = plan.connectionTargets.map { (configuration.targets[$0], templates[$0]) }
+                let fetch: (() -> EventLoopFuture<ParsedResponse>)? = configuration.verifies
+                    ? { HTTPExchange.send(jwksRequest, to: jwksTarget, on: loop) } : nil
+                return NIOLoopBound(LoopEngine(loop: loop, workload: workload, targets: targets,
+                                               requestTimeout: TimeAmount(configuration.timeout), fetchJWKS: fetch),
+                                    eventLoop: loop)
+            }.get()
+            engines.append(engine)
+        }
+        return engines
+    }
+
+    /// Takes every loop's interval and merges them.
+    private static func collect(_ engines: [NIOLoopBound<LoopEngine>]) async throws -> IntervalSnapshot {
+        var merged = IntervalSnapshot()
+        for engine in engines {
+            merged.add(try await engine.eventLoop.submit { engine.value.stats.takeInterval() }.get())
+        }
+        return merged
+    }
+
+    /// Waits for `future`, or throws `error` after `limit`.
+    private static func wait<T: Sendable>(_ future: EventLoopFuture<T>, within limit: TimeAmount, on loop: any EventLoop,
+                                          or error: LoadError) async throws {
+        let promise = loop.makePromise(of: Void.self)
+        let timer = loop.scheduleTask(in: limit) { promise.fail(error) }
+        future.whenComplete { result in
+            timer.cancel()
+            promise.completeWith(result.map { _ in () })
+        }
+        try await promise.futureResult.get()
+    }
+}

@@ -1,0 +1,73 @@
+import NIOCore
+
+/// Writes HTTP/1.1 requests as bytes: a generic one for setup calls, and the pieces the hot path
+/// assembles into a reused buffer (a fixed head, a decimal `Content-Length`, form values).
+public enum HTTPRequestWriter {
+    /// A complete request with `Content-Length` framing and keep-alive.
+    public static func request(_ method: String, target: LoadTarget, path: String, headers: [(String, String)] = [],
+                               body: [UInt8] = []) -> ByteBuffer {
+        var head = "\(method) \(target.path(path)) HTTP/1.1\r\nHost: \(target.hostHeader)\r\nUser-Agent: baton-load\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        if !body.isEmpty || method == "POST" || method == "PATCH" { head += "Content-Length: \(body.count)\r\n" }
+        head += "\r\n"
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(head.utf8.count + body.count)
+        buffer.writeString(head)
+        buffer.writeBytes(body)
+        return buffer
+    }
+
+    /// The head of a request up to and including `Content-Length: ` (the caller writes the number).
+    public static func headPrefix(_ method: String, target: LoadTarget, path: String, headers: [(String, String)]) -> [UInt8] {
+        var head = "\(method) \(target.path(path)) HTTP/1.1\r\nHost: \(target.hostHeader)\r\nUser-Agent: baton-load\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        return Array((head + "Content-Length: ").utf8)
+    }
+
+    /// Appends `value` as decimal digits.
+    public static func writeDecimal(_ value: Int, to buffer: inout ByteBuffer) {
+        precondition(value >= 0, "lengths are not negative")
+        if value < 10 {
+            buffer.writeInteger(UInt8(ascii: "0") + UInt8(value))
+            return
+        }
+        writeDecimal(value / 10, to: &buffer)
+        buffer.writeInteger(UInt8(ascii: "0") + UInt8(value % 10))
+    }
+
+    /// The length of `value` once form-urlencoded (RFC 3986 unreserved bytes stay as they are).
+    public static func formEncodedCount(_ value: [UInt8]) -> Int {
+        var count = value.count
+        for byte in value where !isUnreserved(byte) { count += 2 }
+        return count
+    }
+
+    /// Appends `value` form-urlencoded (`%XX` for everything but unreserved bytes).
+    public static func writeFormEncoded(_ value: [UInt8], to buffer: inout ByteBuffer) {
+        if value.allSatisfy(isUnreserved) {
+            buffer.writeBytes(value)
+            return
+        }
+        for byte in value {
+            if isUnreserved(byte) {
+                buffer.writeInteger(byte)
+            } else {
+                buffer.writeInteger(UInt8(ascii: "%"))
+                buffer.writeInteger(hexDigits[Int(byte >> 4)])
+                buffer.writeInteger(hexDigits[Int(byte & 0xF)])
+            }
+        }
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
+
+    private static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+            true
+        default:
+            false
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import NIOCore
+
+/// One HTTP/1.1 response as the harness needs it: the status, whether the connection stays open,
+/// and the body (a slice of the bytes read, not a copy).
+public struct ParsedResponse: Sendable {
+    /// The status code.
+    public var status: Int
+    /// False when the server answered `Connection: close` (or spoke HTTP/1.0 without keep-alive).
+    public var keepAlive: Bool
+    /// The body, exactly `Content-Length` bytes.
+    public var body: ByteBuffer
+
+    /// Creates a response (tests and the parser).
+    public init(status: Int, keepAlive: Bool = true, body: ByteBuffer = ByteBuffer()) {
+        self.status = status
+        self.keepAlive = keepAlive
+        self.body = body
+    }
+
+    /// The body as text (setup and error messages; never on the hot path).
+    public var text: String { String(buffer: body) }
+}

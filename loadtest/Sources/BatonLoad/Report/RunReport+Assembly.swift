@@ -1,0 +1,71 @@
+import Foundation
+import Histogram
+
+extension RunReport {
+    /// Assembles the report of a finished run from every loop's totals.
+    init(configuration: RunConfiguration, plans: [LoopPlan], totals: [LoopTotals], timeline: [TimelinePoint],
+         duration: Double, rotations: KeyRotator.Tally?, startedAt: Date, stoppedEarly: Bool = false) {
+        var operations = [OperationStats](repeating: OperationStats(), count: Operation.allCases.count)
+        var correctness = CorrectnessCounters()
+        var activity = ActivityCounters()
+        var unsent = 0
+        var notes: [String] = []
+        for loop in totals {
+            for index in operations.indices { operations[index].add(loop.operations[index]) }
+            correctness.add(loop.correctness)
+            activity.add(loop.activity)
+            unsent += loop.unsent
+            if let error = loop.lastTransportError { notes.append("last transport error: \(error)") }
+            if let problem = loop.verificationProblem { notes.append("verification: \(problem)") }
+        }
+        if let rotations {
+            activity.keyRotations = rotations.rotations
+            correctness.unexpectedStatus += rotations.failures
+            if let failure = rotations.lastFailure { notes.append("key rotation failed \(rotations.failures)×: \(failure)") }
+        }
+        var all = LatencyHistogram.make()
+        var requests = 0
+        var failures = 0
+        var perOperation: [String: OperationReport] = [:]
+        for operation in Operation.allCases where operations[operation.rawValue].requests > 0 {
+            let stats = operations[operation.rawValue]
+            all.add(stats.latencies)
+            requests += stats.requests
+            failures += stats.failures
+            perOperation[operation.description] = OperationReport(requests: stats.requests, failures: stats.failures,
+                                                                  latencyMs: LatencySummary(stats.latencies))
+        }
+        if stoppedEarly { notes.append("stopped early by a signal") }
+        if unsent > 0 {
+            notes.append("the open loop fell behind: \(unsent) requests came due but were never sent")
+        }
+        let users = configuration.effectiveUsers
+        if configuration.scenario.needsUsers && configuration.scenario != .storm && users < configuration.connections {
+            notes.append("only \(users) users for \(configuration.connections) connections: at most \(users) requests in flight")
+        }
+        let scenario = configuration.scenario
+        let formatter = ISO8601DateFormatter()
+        self.init(
+            harness: Harness(version: BatonLoadVersion.current, commandLine: configuration.commandLine),
+            scenario: scenario, mode: configuration.isOpenLoop ? "open" : "closed",
+            targets: configuration.targets.map(\.description), connections: configuration.effectiveConnections,
+            rate: configuration.rate, users: scenario.needsUsers ? users : 0, threads: plans.count,
+            durationS: (duration * 1_000).rounded() / 1_000, requestLimit: configuration.requests,
+            requests: requests, successes: requests - failures,
+            throughput: duration > 0 ? (Double(requests) / duration * 10).rounded() / 10 : 0,
+            latencyMs: LatencySummary(all), operations: perOperation, correctness: correctness,
+            correctnessFailures: correctness.total, transportErrors: correctness.transportErrors, activity: activity,
+            unsent: unsent, timeline: timeline,
+            settings: Settings(
+                timeoutS: configuration.timeout.seconds,
+                mix: scenario == .mixed ? configuration.mix.description : nil,
+                stormSize: scenario == .storm ? configuration.stormSize : nil,
+                gracePeriodS: scenario.needsUsers ? configuration.clientGracePeriod : nil,
+                rotateEveryS: scenario == .rotation ? configuration.rotateEvery.seconds : nil,
+                rotationAlgorithms: scenario == .rotation ? configuration.rotationAlgorithms : nil,
+                theftRotations: scenario == .theft ? configuration.theftRotations : nil,
+                verifyAccessTokens: configuration.verifies, runID: configuration.runID),
+            machine: .current(), startedAt: formatter.string(from: startedAt),
+            passed: correctness.total == 0, notes: notes)
+    }
+}

@@ -1,0 +1,68 @@
+/// The human summary printed at the end of a run.
+extension RunReport {
+    /// One line naming the run's configuration (also the plot's title).
+    public var headline: String {
+        var parts = ["\(scenario)", mode == "open" ? "open loop at \(Format.integer(Int(rate ?? 0))) req/s" : "closed loop",
+                     "\(connections) connections"]
+        if users > 0 { parts.append("\(users) users") }
+        parts.append("\(threads) thread\(threads == 1 ? "" : "s")")
+        return parts.joined(separator: ", ")
+    }
+
+    /// The summary table: throughput, latency per operation, correctness counters, verdict.
+    public func summary() -> String {
+        var lines = ["baton-load \(harness.version): \(headline)"]
+        lines.append("targets    \(targets.joined(separator: " "))")
+        lines.append("measured   \(Format.decimal(durationS)) s, \(Format.integer(requests)) requests, "
+                     + "\(Format.integer(successes)) successes, \(Format.integer(Int(throughput.rounded()))) req/s")
+        lines.append("")
+        let columns = ["p50", "p90", "p99", "p99.9", "max"]
+        lines.append(pad("latency (ms)", 16) + columns.map { leftPad($0, 9) }.joined() + leftPad("requests", 11))
+        func row(_ name: String, _ latency: LatencySummary, _ count: Int) -> String {
+            pad(name, 16) + [latency.p50, latency.p90, latency.p99, latency.p99_9, latency.max]
+                .map { leftPad(Format.decimal($0), 9) }.joined() + leftPad(Format.integer(count), 11)
+        }
+        lines.append(row("all", latencyMs, requests))
+        if operations.count > 1 {
+            for operation in Operation.allCases {
+                guard let report = operations[operation.description] else { continue }
+                lines.append(row("  \(operation)", report.latencyMs, report.requests))
+            }
+        }
+        lines.append("")
+        lines.append("correctness")
+        for (name, count) in correctness.named {
+            lines.append("  " + pad(name, 26) + leftPad(String(count), 8) + (count > 0 ? "   <-- FAILED" : ""))
+        }
+        let activityLine = activitySummary()
+        if !activityLine.isEmpty { lines.append("activity   \(activityLine)") }
+        if unsent > 0 { lines.append("unsent     \(Format.integer(unsent)) (the open loop fell behind its schedule)") }
+        for note in notes { lines.append("note       \(note)") }
+        lines.append("")
+        if passed {
+            lines.append("PASSED: no correctness failures")
+        } else {
+            let failed = correctness.named.filter { $0.count > 0 }.map { "\($0.name) \($0.count)" }.joined(separator: ", ")
+            lines.append("FAILED: \(correctnessFailures) correctness failures (\(failed))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private func activitySummary() -> String {
+        let items: [(String, Int)] = [
+            ("sessions created", activity.sessionsCreated), ("users replaced", activity.usersReplaced),
+            ("storm rounds", activity.stormRounds), ("theft attempts", activity.theftAttempts),
+            ("thefts detected", activity.theftsDetected), ("tokens verified", activity.tokensVerified),
+            ("JWKS fetches", activity.jwksFetches), ("key rotations", activity.keyRotations),
+        ]
+        return items.filter { $0.1 > 0 }.map { "\($0.0) \(Format.integer($0.1))" }.joined(separator: ", ")
+    }
+
+    private func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+    }
+
+    private func leftPad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? " " + text : String(repeating: " ", count: width - text.count) + text
+    }
+}

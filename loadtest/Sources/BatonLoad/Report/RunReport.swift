@@ -1,0 +1,141 @@
+import Foundation
+
+/// The machine-readable result of a run (`--json FILE`); loadtest/README.md documents each field.
+public struct RunReport: Sendable, Codable, Equatable {
+    /// Which harness produced the report, and how it was invoked (secrets redacted).
+    public struct Harness: Sendable, Codable, Equatable {
+        /// `BatonLoadVersion.current`.
+        public var version: String
+        /// The arguments, secrets redacted.
+        public var commandLine: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case version
+            case commandLine = "command_line"
+        }
+    }
+
+    /// One operation's numbers.
+    public struct OperationReport: Sendable, Codable, Equatable {
+        /// Answers received.
+        public var requests: Int
+        /// Answers judged failures.
+        public var failures: Int
+        /// Their latency.
+        public var latencyMs: LatencySummary
+
+        enum CodingKeys: String, CodingKey {
+            case requests, failures
+            case latencyMs = "latency_ms"
+        }
+    }
+
+    /// Scenario-specific settings in force.
+    public struct Settings: Sendable, Codable, Equatable {
+        /// `--timeout` in seconds.
+        public var timeoutS: Double
+        /// mixed: the weights.
+        public var mix: String?
+        /// storm: concurrent refreshes per token.
+        public var stormSize: Int?
+        /// The public client's grace window (nil: the server's default).
+        public var gracePeriodS: Int?
+        /// rotation: seconds between rotations.
+        public var rotateEveryS: Double?
+        /// rotation: the algorithms cycled.
+        public var rotationAlgorithms: [String]?
+        /// theft: rotations before each replay.
+        public var theftRotations: Int?
+        /// Whether access tokens were verified.
+        public var verifyAccessTokens: Bool
+        /// The run id naming clients and subjects.
+        public var runID: String
+
+        enum CodingKeys: String, CodingKey {
+            case timeoutS = "timeout_s"
+            case mix
+            case stormSize = "storm_size"
+            case gracePeriodS = "grace_period_s"
+            case rotateEveryS = "rotate_every_s"
+            case rotationAlgorithms = "rotation_algorithms"
+            case theftRotations = "theft_rotations"
+            case verifyAccessTokens = "verify_access_tokens"
+            case runID = "run_id"
+        }
+    }
+
+    /// The harness version and command line.
+    public var harness: Harness
+    /// The scenario played.
+    public var scenario: Scenario
+    /// "closed" or "open".
+    public var mode: String
+    /// The base URLs.
+    public var targets: [String]
+    /// Connections opened.
+    public var connections: Int
+    /// Requests per second asked for (open loop), or nil.
+    public var rate: Double?
+    /// Virtual users (0 for healthz).
+    public var users: Int
+    /// Event-loop threads used.
+    public var threads: Int
+    /// Measured seconds.
+    public var durationS: Double
+    /// The requested `--requests`, or nil.
+    public var requestLimit: Int?
+    /// Answers received in the measured phase.
+    public var requests: Int
+    /// Answers judged correct.
+    public var successes: Int
+    /// Responses per second over the measured phase.
+    public var throughput: Double
+    /// Latency over all measured requests.
+    public var latencyMs: LatencySummary
+    /// Numbers per operation.
+    public var operations: [String: OperationReport]
+    /// The correctness counters.
+    public var correctness: CorrectnessCounters
+    /// The sum of the correctness counters; the run failed when it is not zero.
+    public var correctnessFailures: Int
+    /// Transport errors (also in `correctness`).
+    public var transportErrors: Int
+    /// What the scenario did besides requests.
+    public var activity: ActivityCounters
+    /// Open loop: requests whose intended send time passed before the end but that were never sent.
+    public var unsent: Int
+    /// One point per second.
+    public var timeline: [TimelinePoint]
+    /// Scenario settings in force.
+    public var settings: Settings
+    /// The machine the harness ran on.
+    public var machine: MachineInfo
+    /// When the measured phase started (ISO 8601, UTC).
+    public var startedAt: String
+    /// Whether every correctness counter is zero.
+    public var passed: Bool
+    /// Details worth reading: the last transport error, verification problems, warnings.
+    public var notes: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case harness = "baton_load"
+        case scenario, mode, targets, connections, rate, users, threads
+        case durationS = "duration_s"
+        case requestLimit = "request_limit"
+        case requests, successes, throughput
+        case latencyMs = "latency_ms"
+        case operations, correctness
+        case correctnessFailures = "correctness_failures"
+        case transportErrors = "transport_errors"
+        case activity, unsent, timeline, settings, machine
+        case startedAt = "started_at"
+        case passed, notes
+    }
+
+    /// The report as pretty-printed JSON with sorted keys.
+    public func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+}

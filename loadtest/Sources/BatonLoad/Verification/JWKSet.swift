@@ -1,0 +1,33 @@
+import BatonCrypto
+import Foundation
+
+/// Parses a JWKS (RFC 7517 §5) into verification keys by kid. Keys that cannot be imported are
+/// skipped and named in `skipped`.
+public struct JWKSet: Sendable {
+    /// The keys by kid.
+    public let keys: [String: VerificationKey]
+    /// Descriptions of keys that could not be imported.
+    public let skipped: [String]
+
+    /// Parses `json`, importing only keys whose kid is not in `known`; throws when it is not a JWKS.
+    public init(json: [UInt8], excluding known: Set<String> = []) throws {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any],
+              let members = object["keys"] as? [[String: Any]]
+        else { throw LoadError.setup("the JWKS is not a JSON object with a keys array") }
+        var keys: [String: VerificationKey] = [:]
+        var skipped: [String] = []
+        for member in members {
+            let kid = member["kid"] as? String
+            if let kid, known.contains(kid) { continue }
+            do {
+                let jwk = try JWK(json: Array(try JSONSerialization.data(withJSONObject: member)))
+                let key = try VerificationKey(jwk: jwk)
+                keys[key.keyID] = key
+            } catch {
+                skipped.append("\(kid ?? "no kid"): \(error)")
+            }
+        }
+        self.keys = keys
+        self.skipped = skipped
+    }
+}
