@@ -102,21 +102,27 @@ final class WorkerProcesses: Sendable {
     /// Creates the `login` (sessions permission) and public `app` clients; returns login's secret.
     func standardClients() async throws -> String {
         let login = try await cli(["clients", "add", "login", "--permission", "sessions"])
-        guard let secret = login.output.split(separator: "\n").first(where: { $0.hasPrefix("client_secret:") })?
+        guard login.status == 0, let secret = login.output.split(separator: "\n").first(where: { $0.hasPrefix("client_secret:") })?
             .split(separator: " ")[1] else { throw TestFailure("no client secret in: \(login.output)") }
-        _ = try await cli(["clients", "add", "app", "--public"])
+        let app = try await cli(["clients", "add", "app", "--public"])
+        guard app.status == 0 else { throw TestFailure("adding the app client failed: \(app.output)") }
         return String(secret)
     }
 
-    /// Creates a session for `subject` on worker `index`; returns its refresh token.
+    /// Creates a session for `subject` on worker `index`; returns its refresh token. A 503 (Redis
+    /// slow to answer on a loaded machine) is retried, as a login backend would.
     func createSession(_ subject: String, loginSecret: String, on index: Int = 0) async throws -> String {
-        let response = try await HTTPTestClient.send(
-            "POST", port: workers[index].port, path: "/v1/sessions",
-            headers: [("Content-Type", "application/json"),
-                      ("Authorization", "Basic " + Data("login:\(loginSecret)".utf8).base64EncodedString())],
-            body: Array(#"{"sub":"\#(subject)","client_id":"app"}"#.utf8))
-        guard let token = response.json["refresh_token"] as? String else { throw TestFailure("no session: \(response.text)") }
-        return token
+        for attempt in 1...3 {
+            let response = try await HTTPTestClient.send(
+                "POST", port: workers[index].port, path: "/v1/sessions",
+                headers: [("Content-Type", "application/json"),
+                          ("Authorization", "Basic " + Data("login:\(loginSecret)".utf8).base64EncodedString())],
+                body: Array(#"{"sub":"\#(subject)","client_id":"app"}"#.utf8))
+            if let token = response.json["refresh_token"] as? String { return token }
+            guard response.status == 503, attempt < 3 else { throw TestFailure("no session: \(response.text)") }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw TestFailure("no session")
     }
 
     /// Presents a refresh token to worker `index` as the `app` client.

@@ -52,10 +52,7 @@ struct BatonHTTPServer<Responder: HTTPResponder>: Service where Responder.Contex
                 do {
                     try await listener.executeThenClose { inbound in
                         for try await connection in inbound {
-                            let executor = executors[ObjectIdentifier(connection.channel.eventLoop)]
-                            connections.addTask(executorPreference: executor) {
-                                await http1.handle(value: connection, logger: logger)
-                            }
+                            connections.addTask { await http1.handle(value: connection, logger: logger) }
                         }
                     }
                 } catch {
