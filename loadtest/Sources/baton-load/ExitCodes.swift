@@ -24,6 +24,11 @@ enum ExitCodes {
     }
 }
 
+/// Prints a line on stdout, unbuffered, so it comes before anything printed on stderr after it.
+func printOutput(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
+
 /// Prints a line on stderr.
 func printError(_ text: String) {
     var standardError = StandardError()

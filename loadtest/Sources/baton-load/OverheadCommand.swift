@@ -51,7 +51,7 @@ struct OverheadCommand: AsyncParsableCommand {
             }
             return OverheadReport(harness: harness, wrk: wrk)
         }
-        print(report.summary())
+        printOutput(report.summary())
         if let json { try await ExitCodes.mapping { try report.json().write(to: URL(fileURLWithPath: json)) } }
         if !report.harness.passed {
             printError("baton-load: the harness saw \(report.harness.correctnessFailures) failures on /healthz")

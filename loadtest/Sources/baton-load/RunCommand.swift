@@ -75,7 +75,7 @@ struct RunCommand: AsyncParsableCommand {
                                         stopRequest: trap.stop).run()
         }
         withExtendedLifetime(trap) {}
-        print(report.summary())
+        printOutput(report.summary())
         try await ExitCodes.mapping {
             if let json { try report.json().write(to: URL(fileURLWithPath: json)) }
             if let plot { try Data(SVGChart.render(report).utf8).write(to: URL(fileURLWithPath: plot)) }

@@ -76,7 +76,7 @@ final class LoopEngine {
     func abort() {
         guard phase != .finished else { return }
         for connection in connections {
-            guard let job = connection.job else { continue }
+            guard let job = connection.takeJob() else { continue }
             workload.abandon(user: job.user, operation: job.operation)
             if !job.isSetup { stats.recordTransportError("no answer before the run ended") }
         }
