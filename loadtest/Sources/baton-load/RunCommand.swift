@@ -11,7 +11,7 @@ struct RunCommand: AsyncParsableCommand {
             .joined(separator: "\n")
     )
 
-    @Option(help: "healthz, refresh, mixed, storm, theft or rotation.")
+    @Option(help: "The scenario to run (see above).")
     var scenario: Scenario = .refresh
 
     @OptionGroup var target: TargetOptions
