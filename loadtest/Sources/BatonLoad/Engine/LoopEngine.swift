@@ -115,7 +115,7 @@ final class LoopEngine {
         } else if phase != .finished {
             stats.record(job.operation, latencyNanoseconds: now &- job.intended, verdict: verdict)
             if let verifier, verdict == .success, job.operation == .refresh || job.operation == .create {
-                verifier.check(responseBody: response.body, now: now)
+                verifier.check(responseBody: response.body)
             }
         }
         if reusable { dispatcher.connectionIdle(connection.id) }
