@@ -159,6 +159,7 @@ let package = Package(
             dependencies: [
                 "BatonLoad", "BatonTesting", "BatonCrypto", "BatonSystem",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),

@@ -8,31 +8,36 @@ import Foundation
 private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 
-/// A real `baton serve` (the debug build, or `$BATON_BINARY`) on a free port with a redis-server
-/// from the fixture, a master secret and an admin token; and the `baton-load` binary to run at it.
+/// Real `baton serve` workers (the debug build, or `$BATON_BINARY`) on free ports sharing a
+/// redis-server from the fixture, a master secret and an admin token; and the `baton-load` binary
+/// to run at them.
 final class BatonServeFixture: Sendable {
     static let batonBinary = ProcessInfo.processInfo.environment["BATON_BINARY"] ?? packageRoot.appendingPathComponent(".build/debug/baton").path
     static let loadBinary = ProcessInfo.processInfo.environment["BATON_LOAD_BINARY"]
         ?? packageRoot.appendingPathComponent(".build/debug/baton-load").path
 
     let redis: RedisServer
-    let port: Int
-    let process: ChildProcess
+    /// The workers' ports; the first one also serves the admin calls of the tests.
+    let ports: [Int]
+    let processes: [ChildProcess]
     let directory: String
     let adminToken: String
 
+    /// The first worker's port.
+    var port: Int { ports[0] }
+    /// The first worker's base URL.
     var url: String { "http://127.0.0.1:\(port)" }
 
-    private init(redis: RedisServer, port: Int, process: ChildProcess, directory: String, adminToken: String) {
+    private init(redis: RedisServer, ports: [Int], processes: [ChildProcess], directory: String, adminToken: String) {
         self.redis = redis
-        self.port = port
-        self.process = process
+        self.ports = ports
+        self.processes = processes
         self.directory = directory
         self.adminToken = adminToken
     }
 
-    /// Starts Redis and one worker, and waits until the worker is ready.
-    static func start() async throws -> BatonServeFixture {
+    /// Starts Redis and `workers` workers sharing it, and waits until every worker is ready.
+    static func start(workers: Int = 1) async throws -> BatonServeFixture {
         let redis = try await RedisServer.start()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-load-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -42,42 +47,57 @@ final class BatonServeFixture: Sendable {
                                              attributes: [.posixPermissions: 0o600])
         else { throw FixtureError("cannot write \(secretFile)") }
         let adminToken = "admin-" + Base64URL.encodeToString(try Random.bytes(count: 24))   // never starts with "-"
-        let port = try freeLoopbackPort()
-        let log = directory + "/serve.log"
-        let process = try ChildProcess.spawn(batonBinary, [
-            "serve", "--port", String(port), "--redis", redis.url, "--master-secret", secretFile, "--admin-token", adminToken,
-            "--data-dir", directory, "--log-level", "warning",
-        ], outputPath: log)
-        let fixture = BatonServeFixture(redis: redis, port: port, process: process, directory: directory, adminToken: adminToken)
+        var ports: [Int] = []
+        var processes: [ChildProcess] = []
+        for index in 0..<workers {
+            let port = try freeLoopbackPort()
+            ports.append(port)
+            processes.append(try ChildProcess.spawn(batonBinary, [
+                "serve", "--port", String(port), "--redis", redis.url, "--master-secret", secretFile, "--admin-token", adminToken,
+                "--data-dir", directory, "--log-level", "warning",
+            ], outputPath: directory + "/serve-\(index).log"))
+        }
+        let fixture = BatonServeFixture(redis: redis, ports: ports, processes: processes, directory: directory, adminToken: adminToken)
+        do {
+            for index in 0..<workers { try await fixture.waitUntilReady(index) }
+        } catch {
+            await fixture.stop()
+            throw error
+        }
+        return fixture
+    }
+
+    private func waitUntilReady(_ index: Int) async throws {
         for _ in 0..<500 {
-            guard process.isRunning else {
-                let status = ChildProcess.exitCode(await process.waitForExit())
-                let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-                await fixture.stop()
+            guard processes[index].isRunning else {
+                let status = ChildProcess.exitCode(await processes[index].waitForExit())
+                let output = (try? String(contentsOfFile: directory + "/serve-\(index).log", encoding: .utf8)) ?? ""
                 throw FixtureError("baton serve exited at start with status \(status): \(output)")
             }
-            if let ready = try? await HTTPTestClient.send("GET", port: port, path: "/readyz", timeout: .seconds(1)), ready.status == 200 {
-                return fixture
+            if let ready = try? await HTTPTestClient.send("GET", port: ports[index], path: "/readyz", timeout: .seconds(1)),
+               ready.status == 200 {
+                return
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        await fixture.stop()
         throw FixtureError("baton serve did not become ready")
     }
 
-    /// Stops the worker (SIGTERM, then SIGKILL) and Redis.
+    /// Stops the workers (SIGTERM, then SIGKILL) and Redis.
     func stop() async {
-        process.signal(SIGTERM)
-        for _ in 0..<300 where process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
-        process.signal(SIGKILL)
-        await process.waitForExit()
+        for process in processes { process.signal(SIGTERM) }
+        for process in processes {
+            for _ in 0..<300 where process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+            process.signal(SIGKILL)
+            await process.waitForExit()
+        }
         redis.stop()
         try? FileManager.default.removeItem(atPath: directory)
     }
 
     /// Runs `body` with a started fixture and stops it afterwards.
-    static func with(_ body: (BatonServeFixture) async throws -> Void) async throws {
-        let fixture = try await start()
+    static func with(workers: Int = 1, _ body: (BatonServeFixture) async throws -> Void) async throws {
+        let fixture = try await start(workers: workers)
         do {
             try await body(fixture)
         } catch {
@@ -107,9 +127,9 @@ final class BatonServeFixture: Sendable {
                                       headers: [("Authorization", "Bearer \(adminToken)")]).status
     }
 
-    /// Arguments that point `baton-load run` at this worker.
+    /// Arguments that point `baton-load run` at every worker.
     func runArguments(_ extra: [String]) -> [String] {
-        ["run", "--url", url, "--admin-token", adminToken, "--no-progress"] + extra
+        ["run"] + ports.flatMap { ["--url", "http://127.0.0.1:\($0)"] } + ["--admin-token", adminToken, "--no-progress"] + extra
     }
 
     /// Starts `baton-load` with `arguments` plus `--json`; `finish` waits for it and reads the report.

@@ -85,6 +85,19 @@ import Testing
         }
     }
 
+    @Test func rotationAcrossTwoWorkers() async throws {
+        // Connections alternate between the workers; a key one worker rotates in reaches the other
+        // through pub/sub, and every token from either verifies against the JWKS.
+        try await BatonServeFixture.with(workers: 2) { server in
+            let run = try await server.load(server.runArguments([
+                "--scenario", "rotation", "--users", "8", "--connections", "4", "--duration", "2500ms", "--rotate-every", "500ms",
+            ]))
+            let report = try expectPassed(run, .rotation)
+            #expect(report.targets.count == 2 && report.activity.keyRotations >= 2)
+            #expect(report.activity.tokensVerified == report.successes)
+        }
+    }
+
     @Test func revokedSessionsMidRunFailTheRun() async throws {
         try await BatonServeFixture.with { server in
             let runID = "neg\(Int.random(in: 1_000...9_999))"

@@ -9,18 +9,24 @@ enum ExitCodes {
     /// The run could not be set up.
     static let setup = ExitCode(2)
 
-    /// Runs `body`, turning `LoadError`s into a message on stderr and the documented exit code.
+    /// Runs `body`, turning its errors into a message on stderr and the documented exit code:
+    /// usage errors 64, everything else that stops a run from being made or written 2.
     static func mapping<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
-        } catch let error as LoadError {
+        } catch LoadError.usage(let message) {
+            printError("baton-load: \(message)")
+            throw ExitCode.validationFailure
+        } catch {
             printError("baton-load: \(error)")
-            switch error {
-            case .usage: throw ExitCode.validationFailure
-            case .setup: throw setup
-            }
+            throw setup
         }
     }
+}
+
+/// Prints a line on stdout, unbuffered, so it comes before anything printed on stderr after it.
+func printOutput(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
 
 /// Prints a line on stderr.

@@ -40,7 +40,7 @@ struct OverheadCommand: AsyncParsableCommand {
                 warming.duration = warmupDuration
                 _ = try await LoadRunner(configuration: warming).run()
             }
-            configuration.duration = try DurationText.parse(target.duration, option: "--duration")
+            configuration.duration = try DurationText.parse(target.duration ?? "10s", option: "--duration")
             guard (1...20).contains(rounds) else { throw LoadError.usage("--rounds must be 1 to 20") }
             var harness: [RunReport] = []
             var wrk: [WrkResult] = []
@@ -51,8 +51,8 @@ struct OverheadCommand: AsyncParsableCommand {
             }
             return OverheadReport(harness: harness, wrk: wrk)
         }
-        print(report.summary())
-        if let json { try report.json().write(to: URL(fileURLWithPath: json)) }
+        printOutput(report.summary())
+        if let json { try await ExitCodes.mapping { try report.json().write(to: URL(fileURLWithPath: json)) } }
         if !report.harness.passed {
             printError("baton-load: the harness saw \(report.harness.correctnessFailures) failures on /healthz")
             throw ExitCodes.correctness

@@ -11,7 +11,7 @@ struct RunCommand: AsyncParsableCommand {
             .joined(separator: "\n")
     )
 
-    @Option(help: "healthz, refresh, mixed, storm, theft or rotation.")
+    @Option(help: "The scenario to run (see above).")
     var scenario: Scenario = .refresh
 
     @OptionGroup var target: TargetOptions
@@ -75,9 +75,11 @@ struct RunCommand: AsyncParsableCommand {
                                         stopRequest: trap.stop).run()
         }
         withExtendedLifetime(trap) {}
-        print(report.summary())
-        if let json { try report.json().write(to: URL(fileURLWithPath: json)) }
-        if let plot { try Data(SVGChart.render(report).utf8).write(to: URL(fileURLWithPath: plot)) }
+        printOutput(report.summary())
+        try await ExitCodes.mapping {
+            if let json { try report.json().write(to: URL(fileURLWithPath: json)) }
+            if let plot { try Data(SVGChart.render(report).utf8).write(to: URL(fileURLWithPath: plot)) }
+        }
         if !report.passed {
             printError("baton-load: CORRECTNESS FAILURES: \(report.correctnessFailures) (see above)")
             throw ExitCodes.correctness
@@ -90,7 +92,7 @@ struct RunCommand: AsyncParsableCommand {
         configuration.users = users
         configuration.connections = target.connections
         configuration.rate = rate
-        configuration.duration = try DurationText.parse(target.duration, option: "--duration")
+        configuration.duration = try DurationText.parse(target.duration ?? (requests == nil ? "10s" : "10m"), option: "--duration")
         configuration.requests = requests
         configuration.threads = target.threads
         configuration.timeout = try DurationText.parse(target.timeout, option: "--timeout")

@@ -10,8 +10,8 @@ struct TargetOptions: ParsableArguments {
     @Option(help: "Keep-alive connections.")
     var connections = 16
 
-    @Option(help: "How long to measure (e.g. 10s, 500ms, 2m).")
-    var duration = "10s"
+    @Option(help: "How long to measure (e.g. 10s, 500ms, 2m); with --requests, the cap (default then 10m). (default: 10s)")
+    var duration: String?
 
     @Option(help: "Event-loop threads of the harness (1 leaves the other core to the server on a 2-core machine).")
     var threads = 1

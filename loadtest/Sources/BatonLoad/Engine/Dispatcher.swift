@@ -86,10 +86,11 @@ public struct Dispatcher: Sendable {
     }
 
     /// Open-loop tickets that came due before the stop but were never sent: the server (or the
-    /// harness's users) fell behind the schedule.
+    /// harness's users) fell behind the schedule. A ticket due less than a millisecond before the
+    /// stop does not count: its timer may simply not have fired yet.
     public var unsent: Int {
-        guard let schedule, let stopTime else { return 0 }
-        var due = schedule.ticketsDue(at: stopTime)
+        guard let schedule, let stopTime, stopTime >= 1_000_000 else { return 0 }
+        var due = schedule.ticketsDue(at: stopTime - 1_000_000)
         if let remaining { due = min(due, nextTicket + remaining) }
         return max(0, due - nextTicket)
     }

@@ -73,6 +73,12 @@ final class LoadConnection: ResponseSink {
         handler?.send(requestBuffer)
     }
 
+    /// Forgets the job in flight (the run is being aborted) and returns it.
+    func takeJob() -> Job? {
+        defer { job = nil }
+        return job
+    }
+
     /// Closes the channel; a job in flight is reported lost with `reason`.
     func close(reason: String) {
         closeReason = reason

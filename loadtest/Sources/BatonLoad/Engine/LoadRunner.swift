@@ -61,67 +61,90 @@ public struct LoadRunner: Sendable {
     private func measure(plans: [LoopPlan], group: MultiThreadedEventLoopGroup, clients: RunClients?,
                          admin: AdminClient?) async throws -> RunReport {
         let engines = try await makeEngines(plans: plans, group: group, clients: clients)
-        let setupLimit = TimeAmount.seconds(30) + .milliseconds(Int64(configuration.effectiveUsers * 2))
         let loop = group.any()
-        try await Self.wait(EventLoopFuture.andAllSucceed(engines.map { engine in
-            engine.eventLoop.flatSubmit { engine.value.setUp() }
-        }, on: loop), within: setupLimit, on: loop, or: LoadError.setup("the sessions were not all created within \(setupLimit.nanoseconds / 1_000_000_000) s"))
-
+        try await setUp(engines, on: loop)
         let startedAt = Date()
         let start = MonotonicClock.now() + 10_000_000
-        let finishedAt = Mutex<UInt64?>(nil)
-        for (index, engine) in engines.enumerated() {
-            let rate = plans[index].rate
-            let quota = plans[index].quota
-            let offset = configuration.rate.map { UInt64(Double(index) * 1e9 / $0) } ?? 0
-            engine.eventLoop.execute {
-                engine.value.start(schedule: rate.map { OpenLoopSchedule(start: start + offset, rate: $0) }, quota: quota)
-            }
-        }
-        EventLoopFuture.andAllComplete(engines.map { engine in engine.eventLoop.flatSubmit { engine.value.finishedFuture } }, on: loop)
-            .whenComplete { _ in finishedAt.withLock { $0 = MonotonicClock.now() } }
-
-        let rotator = configuration.scenario == .rotation ? admin.map { KeyRotator(admin: $0, configuration: configuration) } : nil
-        let rotation = rotator.map { rotator in Task { await rotator.run() } }
-        var timeline = TimelineRecorder(start: start)
-        let limit = start + configuration.duration.nanoseconds
-        var nextTick = start + 1_000_000_000
-        while true {
-            let now = MonotonicClock.now()
-            if finishedAt.withLock({ $0 }) != nil || now >= limit || stopRequest?.isRequested == true { break }
-            if now >= nextTick {
-                let interval = try await Self.collect(engines)
-                timeline.add(interval, at: now)
-                progress?.show(timeline.points.last!, total: timeline.total, correctness: interval.correctness)
-                nextTick += 1_000_000_000
-            }
-            let wake = min(nextTick, limit)
-            let current = MonotonicClock.now()
-            try await Task.sleep(nanoseconds: wake > current ? min(wake - current, 100_000_000) : 1_000_000)
-        }
-        let stopped = min(finishedAt.withLock { $0 } ?? MonotonicClock.now(), MonotonicClock.now())
-        for engine in engines { engine.eventLoop.execute { engine.value.stop() } }
-        let drained = EventLoopFuture.andAllComplete(engines.map { engine in engine.eventLoop.flatSubmit { engine.value.finishedFuture } }, on: loop)
-        do {
-            try await Self.wait(drained, within: TimeAmount(configuration.timeout), on: loop, or: LoadError.setup("drain"))
-        } catch {
-            for engine in engines { engine.eventLoop.execute { engine.value.abort() } }
-        }
+        let finished = Self.start(engines, plans: plans, at: start, rate: configuration.rate, on: loop)
+        let rotation = configuration.scenario == .rotation
+            ? admin.map { admin in Task { [configuration] in await KeyRotator(admin: admin, configuration: configuration).run() } } : nil
+        var (timeline, stopped) = try await watch(engines, from: start, finished: finished)
+        try await windDown(engines, on: loop)
         rotation?.cancel()
         let rotations = await rotation?.value
-        let verified = EventLoopFuture.andAllComplete(engines.map { engine in
-            engine.eventLoop.flatSubmit { engine.value.verifier?.finish() ?? engine.eventLoop.makeSucceededVoidFuture() }
-        }, on: loop)
-        try? await Self.wait(verified, within: .seconds(5), on: loop, or: LoadError.setup("verification"))
         progress?.clear()
-        let last = try await Self.collect(engines)
-        timeline.add(last, at: stopped, partial: true)
+        timeline.add(try await Self.collect(engines), at: stopped, partial: true)
         let totals = try await EventLoopFuture.whenAllSucceed(engines.map { engine in
             engine.eventLoop.submit { engine.value.stats.totals(verificationProblem: engine.value.verifier?.lastProblem) }
         }, on: loop).get()
         return RunReport(configuration: configuration, plans: plans, totals: totals, timeline: timeline.points,
                          duration: Double(stopped &- start) / 1e9, rotations: rotations, startedAt: startedAt,
                          stoppedEarly: stopRequest?.isRequested == true)
+    }
+
+    /// Connects, creates the sessions and primes the JWKS caches, within a limit that grows with the users.
+    private func setUp(_ engines: [NIOLoopBound<LoopEngine>], on loop: any EventLoop) async throws {
+        let limit = TimeAmount.seconds(30) + .milliseconds(Int64(configuration.effectiveUsers * 2))
+        let ready = EventLoopFuture.andAllSucceed(engines.map { engine in engine.eventLoop.flatSubmit { engine.value.setUp() } }, on: loop)
+        try await Self.wait(ready, within: limit, on: loop,
+                            or: LoadError.setup("the sessions were not all created within \(limit.nanoseconds / 1_000_000_000) s"))
+    }
+
+    /// Starts every engine's measured phase at `start`; returns when all of them finished by
+    /// themselves (the quota), as monotonic time, once they have.
+    private static func start(_ engines: [NIOLoopBound<LoopEngine>], plans: [LoopPlan], at start: UInt64, rate: Double?,
+                              on loop: any EventLoop) -> FinishTime {
+        for (index, engine) in engines.enumerated() {
+            let plan = plans[index]
+            // Loops' schedules interleave: loop i starts i ticks of the whole rate later.
+            let offset = rate.map { UInt64(Double(index) * 1e9 / $0) } ?? 0
+            engine.eventLoop.execute {
+                engine.value.start(schedule: plan.rate.map { OpenLoopSchedule(start: start + offset, rate: $0) }, quota: plan.quota)
+            }
+        }
+        let finishedAt = FinishTime()
+        EventLoopFuture.andAllComplete(engines.map { engine in engine.eventLoop.flatSubmit { engine.value.finishedFuture } }, on: loop)
+            .whenComplete { _ in finishedAt.record() }
+        return finishedAt
+    }
+
+    /// Collects a timeline point a second (and shows progress) until the duration is over, the
+    /// engines finished, or a stop was requested; returns the timeline and the stop time.
+    private func watch(_ engines: [NIOLoopBound<LoopEngine>], from start: UInt64,
+                       finished: FinishTime) async throws -> (TimelineRecorder, UInt64) {
+        var timeline = TimelineRecorder(start: start)
+        let limit = start + configuration.duration.nanoseconds
+        var nextTick = start + 1_000_000_000
+        while finished.value == nil, MonotonicClock.now() < limit, stopRequest?.isRequested != true {
+            let now = MonotonicClock.now()
+            if now >= nextTick {
+                let interval = try await Self.collect(engines)
+                timeline.add(interval, at: now)
+                progress?.show(timeline.points[timeline.points.count - 1], total: timeline.total, correctness: interval.correctness)
+                nextTick += 1_000_000_000
+            }
+            let wake = min(nextTick, limit)
+            let current = MonotonicClock.now()
+            try await Task.sleep(nanoseconds: wake > current ? min(wake - current, 100_000_000) : 1_000_000)
+        }
+        return (timeline, min(finished.value ?? MonotonicClock.now(), MonotonicClock.now()))
+    }
+
+    /// Stops sending, lets in-flight requests finish within `--timeout` (then counts them lost),
+    /// and settles the tokens still waiting for their kid.
+    private func windDown(_ engines: [NIOLoopBound<LoopEngine>], on loop: any EventLoop) async throws {
+        for engine in engines { engine.eventLoop.execute { engine.value.stop() } }
+        let drained = EventLoopFuture.andAllComplete(engines.map { engine in engine.eventLoop.flatSubmit { engine.value.finishedFuture } },
+                                                     on: loop)
+        do {
+            try await Self.wait(drained, within: TimeAmount(configuration.timeout), on: loop, or: LoadError.setup("drain"))
+        } catch {
+            for engine in engines { engine.eventLoop.execute { engine.value.abort() } }
+        }
+        let verified = EventLoopFuture.andAllComplete(engines.map { engine in
+            engine.eventLoop.flatSubmit { engine.value.verifier?.finish() ?? engine.eventLoop.makeSucceededVoidFuture() }
+        }, on: loop)
+        try? await Self.wait(verified, within: .seconds(5), on: loop, or: LoadError.setup("verification"))
     }
 
     private func makeEngines(plans: [LoopPlan], group: MultiThreadedEventLoopGroup,
@@ -167,5 +190,18 @@ public struct LoadRunner: Sendable {
             promise.completeWith(result.map { _ in () })
         }
         try await promise.futureResult.get()
+    }
+}
+
+/// When every engine had finished by itself (its quota done), set once from an event loop.
+private final class FinishTime: Sendable {
+    private let time = Mutex<UInt64?>(nil)
+
+    /// The monotonic time it was recorded, or nil.
+    var value: UInt64? { time.withLock { $0 } }
+
+    /// Records now.
+    func record() {
+        time.withLock { $0 = MonotonicClock.now() }
     }
 }

@@ -76,7 +76,7 @@ final class LoopEngine {
     func abort() {
         guard phase != .finished else { return }
         for connection in connections {
-            guard let job = connection.job else { continue }
+            guard let job = connection.takeJob() else { continue }
             workload.abandon(user: job.user, operation: job.operation)
             if !job.isSetup { stats.recordTransportError("no answer before the run ended") }
         }
@@ -115,7 +115,7 @@ final class LoopEngine {
         } else if phase != .finished {
             stats.record(job.operation, latencyNanoseconds: now &- job.intended, verdict: verdict)
             if let verifier, verdict == .success, job.operation == .refresh || job.operation == .create {
-                verifier.check(responseBody: response.body, now: now)
+                verifier.check(responseBody: response.body)
             }
         }
         if reusable { dispatcher.connectionIdle(connection.id) }

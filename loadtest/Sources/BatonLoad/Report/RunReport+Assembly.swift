@@ -36,6 +36,9 @@ extension RunReport {
                                                                   latencyMs: LatencySummary(stats.latencies))
         }
         if stoppedEarly { notes.append("stopped early by a signal") }
+        if let limit = configuration.requests, requests < limit {
+            notes.append("\(requests) of --requests \(limit) answered: --duration ended the run first, or requests were lost")
+        }
         if unsent > 0 {
             notes.append("the open loop fell behind: \(unsent) requests came due but were never sent")
         }

@@ -132,6 +132,38 @@ public struct RunReport: Sendable, Codable, Equatable {
         case passed, notes
     }
 
+    /// Encodes every member; `rate` and `request_limit` as `null` when not set, so the schema
+    /// always has them.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(harness, forKey: .harness)
+        try container.encode(scenario, forKey: .scenario)
+        try container.encode(mode, forKey: .mode)
+        try container.encode(targets, forKey: .targets)
+        try container.encode(connections, forKey: .connections)
+        try container.encode(rate, forKey: .rate)
+        try container.encode(users, forKey: .users)
+        try container.encode(threads, forKey: .threads)
+        try container.encode(durationS, forKey: .durationS)
+        try container.encode(requestLimit, forKey: .requestLimit)
+        try container.encode(requests, forKey: .requests)
+        try container.encode(successes, forKey: .successes)
+        try container.encode(throughput, forKey: .throughput)
+        try container.encode(latencyMs, forKey: .latencyMs)
+        try container.encode(operations, forKey: .operations)
+        try container.encode(correctness, forKey: .correctness)
+        try container.encode(correctnessFailures, forKey: .correctnessFailures)
+        try container.encode(transportErrors, forKey: .transportErrors)
+        try container.encode(activity, forKey: .activity)
+        try container.encode(unsent, forKey: .unsent)
+        try container.encode(timeline, forKey: .timeline)
+        try container.encode(settings, forKey: .settings)
+        try container.encode(machine, forKey: .machine)
+        try container.encode(startedAt, forKey: .startedAt)
+        try container.encode(passed, forKey: .passed)
+        try container.encode(notes, forKey: .notes)
+    }
+
     /// The report as pretty-printed JSON with sorted keys.
     public func json() throws -> Data {
         let encoder = JSONEncoder()

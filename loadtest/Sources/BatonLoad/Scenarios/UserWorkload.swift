@@ -1,38 +1,40 @@
 import NIOCore
 
 /// The workload of every scenario whose users each have one request in flight at a time
-/// (refresh, rotation, mixed, theft): a pool of users, free ones queued first in first out, and a
-/// `UserBehavior` that decides each user's next request. Users without a session log in first.
+/// (refresh, rotation, mixed, theft): a pool of users and a `UserBehavior` that decides each
+/// user's next request. Free users wait in two first-in-first-out queues: those without a
+/// session (they log in first, in the setup phase and whenever they lose it) and the others.
 final class UserWorkload<Behavior: UserBehavior>: Workload {
     private var users: [VirtualUser]
+    private var withoutSession = CircularBuffer<Int>()
     private var free = CircularBuffer<Int>()
+    private var missingSessions: Int
     private var behavior: Behavior
     private var random = FastRandom()
-    private var withoutSession: Int
 
     /// Users named `subjects`, none with a session yet.
     init(subjects: [String], behavior: Behavior) {
         users = subjects.map(VirtualUser.init(subject:))
-        withoutSession = users.count
+        missingSessions = users.count
         self.behavior = behavior
+        withoutSession.reserveCapacity(users.count)
         free.reserveCapacity(users.count)
-        for index in users.indices { free.append(index) }
+        for index in users.indices { withoutSession.append(index) }
     }
 
-    var isSetUp: Bool { withoutSession == 0 }
+    var isSetUp: Bool { missingSessions == 0 }
 
     func hasWork(setup: Bool) -> Bool {
-        guard let first = free.first else { return false }
-        return !setup || !users[first].hasSession
+        !withoutSession.isEmpty || (!setup && !free.isEmpty)
     }
 
     func makeJob(setup: Bool, templates: RequestTemplates, into buffer: inout ByteBuffer) -> (user: Int, operation: Operation) {
-        let index = free.removeFirst()
-        let user = users[index]
-        guard user.hasSession else {
-            templates.writeCreateSession(subjectJSON: user.subjectJSON, into: &buffer)
+        if let index = withoutSession.popFirst() {
+            templates.writeCreateSession(subjectJSON: users[index].subjectJSON, into: &buffer)
             return (index, .create)
         }
+        let index = free.removeFirst()
+        let user = users[index]
         let operation = behavior.nextOperation(for: user, random: &random)
         switch operation {
         case .create: templates.writeCreateSession(subjectJSON: user.subjectJSON, into: &buffer)
@@ -46,23 +48,28 @@ final class UserWorkload<Behavior: UserBehavior>: Workload {
     }
 
     func complete(user index: Int, operation: Operation, response: ParsedResponse, stats: LoopStats) -> Verdict {
-        defer { free.append(index) }
-        guard operation == .create else {
-            let verdict = behavior.complete(operation, response: response, user: &users[index], stats: stats)
-            if !users[index].hasSession { withoutSession += 1 }
-            return verdict
-        }
         let hadSession = users[index].hasSession
-        let verdict = ResponseClassifier.create(response, token: &users[index].token)
-        guard verdict == .success else { return verdict }   // the user keeps what it had and tries again
-        users[index].rotations = 0
-        users[index].sessions += 1
-        stats.activity.sessionsCreated += 1
-        if !hadSession { withoutSession -= 1 }
+        let verdict: Verdict
+        if operation == .create {
+            verdict = ResponseClassifier.create(response, token: &users[index].token)
+            if verdict == .success {
+                users[index].rotations = 0
+                users[index].sessions += 1
+                stats.activity.sessionsCreated += 1
+            }
+        } else {
+            verdict = behavior.complete(operation, response: response, user: &users[index], stats: stats)
+        }
+        if hadSession != users[index].hasSession { missingSessions += hadSession ? 1 : -1 }
+        release(index)
         return verdict
     }
 
     func abandon(user index: Int, operation: Operation) {
-        free.append(index)
+        release(index)
+    }
+
+    private func release(_ index: Int) {
+        if users[index].hasSession { free.append(index) } else { withoutSession.append(index) }
     }
 }

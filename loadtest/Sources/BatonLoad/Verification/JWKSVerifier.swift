@@ -34,15 +34,18 @@ final class JWKSVerifier {
         self.fetchJWKS = fetchJWKS
     }
 
+    /// The loop's clock (monotonic nanoseconds), the one `check`'s `now` comes from.
+    private var now: UInt64 { loop.now.uptimeNanoseconds }
+
     /// Fetches the JWKS once (at the start of a run).
     func prime() -> EventLoopFuture<Void> {
         let done = loop.makePromise(of: Void.self)
-        fetch(now: MonotonicClock.now(), whenDone: done)
+        fetch(now: self.now, whenDone: done)
         return done.futureResult
     }
 
     /// Verifies the access token in a token response's body.
-    func check(responseBody: ByteBuffer, now: UInt64) {
+    func check(responseBody: ByteBuffer) {
         guard let raw = ResponseClassifier.accessToken.value(in: responseBody), let token = SignedAccessToken(raw) else {
             stats.count { $0.failedVerifications += 1 }
             lastProblem = "a token response without a well-formed access token"
@@ -67,7 +70,7 @@ final class JWKSVerifier {
         guard !pending.isEmpty else { return done.succeed(()) }
         loop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(Self.refetchInterval / 1_000_000))) {
             let settled = self.loop.makePromise(of: Void.self)
-            self.fetch(now: MonotonicClock.now(), whenDone: settled)
+            self.fetch(now: self.now, whenDone: settled)
             settled.futureResult.assumeIsolated().whenComplete { _ in self.settle(done) }
         }
     }
@@ -87,7 +90,7 @@ final class JWKSVerifier {
         guard now < earliest else { return fetch(now: now, whenDone: nil) }
         scheduledFetch = loop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(earliest - now))) {
             self.scheduledFetch = nil
-            self.fetch(now: MonotonicClock.now(), whenDone: nil)
+            self.fetch(now: self.now, whenDone: nil)
         }
     }
 
@@ -134,6 +137,6 @@ final class JWKSVerifier {
             }
         }
         pending = waiting
-        if !pending.isEmpty { fetchSoon(now: MonotonicClock.now()) }
+        if !pending.isEmpty { fetchSoon(now: self.now) }
     }
 }
