@@ -29,15 +29,14 @@ public struct MasterSecret: Sendable {
         try self.init(bytes: bytes)
     }
 
-    /// Reads the secret from `value`: base64 text, or the path of a file that holds it.
+    /// Reads the secret from `value`: base64 text, or the path of a file that holds it. Base64
+    /// is tried first: a base64 secret may itself start with `/`. Errors never repeat `value`.
     public static func load(_ value: String) throws -> MasterSecret {
-        if value.hasPrefix("/") || value.hasPrefix("./") {
-            guard let contents = FileManager.default.contents(atPath: value) else {
-                throw ConfigurationError("cannot read the master secret file \(value)")
-            }
-            return try MasterSecret(base64: String(decoding: contents, as: UTF8.self))
+        if let secret = try? MasterSecret(base64: value) { return secret }
+        guard value.contains("/"), let contents = FileManager.default.contents(atPath: value) else {
+            throw ConfigurationError("the master secret is neither base64 of at least \(minimumByteCount) bytes nor a readable file")
         }
-        return try MasterSecret(base64: value)
+        return try MasterSecret(base64: String(decoding: contents, as: UTF8.self))
     }
 
     /// Generates a new random 32-byte secret.
