@@ -25,7 +25,7 @@ struct OAuthController<Context: RemoteAddressRequestContext>: Sendable {
     /// The token endpoint on an already-read form body (its media type checked): the router's
     /// route and the event-loop path (`TokenEndpointHandler`) both answer through it.
     func token(authorization: String?, body: ByteBuffer, from address: SocketAddress?) async throws -> TokenResponse {
-        let form = try FormBody(body.readableBytesView)
+        let form = try FormBody(body)
         guard let grantType = form["grant_type"] else {
             throw BatonError(.invalidRequest, hint: "missing parameter 'grant_type'")
         }

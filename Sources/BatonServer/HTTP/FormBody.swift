@@ -1,9 +1,15 @@
 import BatonCore
+import NIOCore
 
 /// An `application/x-www-form-urlencoded` body, decoded at the byte level.
 /// RFC 6749 §3.2: a parameter sent twice, or bytes that are not UTF-8, are `invalid_request`.
 struct FormBody: Sendable {
     private(set) var parameters: [String: String] = [:]
+
+    /// Parses a body held in a buffer (over its raw bytes: indexing a `ByteBufferView` costs more).
+    init(_ buffer: ByteBuffer) throws {
+        self = try buffer.withUnsafeReadableBytes { try FormBody($0) }
+    }
 
     /// Parses the body's bytes.
     init(_ bytes: some Collection<UInt8>) throws {

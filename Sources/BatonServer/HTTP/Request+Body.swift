@@ -7,7 +7,7 @@ extension Request {
     mutating func formBody(limit: Int) async throws -> FormBody {
         try requireMediaType(headers[.contentType], "application/x-www-form-urlencoded")
         let buffer = try await collectBody(upTo: limit)
-        return try FormBody(buffer.readableBytesView)
+        return try FormBody(buffer)
     }
 
     /// The body's bytes for a JSON request (at most `limit`).
