@@ -20,13 +20,19 @@ import Testing
         subscript(_ outcome: String) -> Int { all[outcome] ?? 0 }
     }
 
-    /// Users refresh their chains round-robin over the workers until `until`; a 503 or a dropped
-    /// connection is retried with the same token (safe: invariant 3). Returns each user's last token.
-    private func load(_ cluster: WorkerProcesses, users: Int, until: ContinuousClock.Instant, tally: Tally) async throws -> [String] {
+    /// The clients and one session per user, created before any fault is scheduled (on a loaded
+    /// machine this can take longer than the time before the fault).
+    private func sessions(_ cluster: WorkerProcesses, users: Int) async throws -> [String] {
         let secret = try await cluster.standardClients()
         var tokens: [String] = []
         for user in 0..<users { tokens.append(try await cluster.createSession("user-\(user)", loginSecret: secret)) }
-        return try await withThrowingTaskGroup(of: String.self) { group in
+        return tokens
+    }
+
+    /// Users refresh their chains round-robin over the workers until `until`; a 503 or a dropped
+    /// connection is retried with the same token (safe: invariant 3). Returns each user's last token.
+    private func load(_ cluster: WorkerProcesses, tokens: [String], until: ContinuousClock.Instant, tally: Tally) async throws -> [String] {
+        try await withThrowingTaskGroup(of: String.self) { group in
             for (user, first) in tokens.enumerated() {
                 group.addTask {
                     var token = first
@@ -70,6 +76,7 @@ import Testing
     @Test func redisStoppedForThreeSecondsUnderLoad() async throws {
         try await WorkerProcesses.with(count: 3, appendOnly: true) { cluster in
             let tally = Tally()
+            let first = try await sessions(cluster, users: 6)
             let end = ContinuousClock.now + .seconds(8)
             let outage = Task {
                 try await Task.sleep(for: .seconds(2))
@@ -88,7 +95,7 @@ import Testing
                 }
                 return Duration.seconds(99)
             }
-            let tokens = try await load(cluster, users: 6, until: end, tally: tally)
+            let tokens = try await load(cluster, tokens: first, until: end, tally: tally)
             let recovery = try await outage.value
             let lost = try await chainsLost(cluster, tokens)
             print("redis stopped 3 s under load: \(tally.all), slowest answer \(tally.slowest), recovered in \(recovery), chains checked \(tokens.count), lost \(lost)")
@@ -103,6 +110,7 @@ import Testing
     @Test func frozenRedisMeansFast503sAndFlatMemory() async throws {
         try await WorkerProcesses.with(count: 3, extra: ["--redis-timeout-ms", "300"]) { cluster in
             let tally = Tally()
+            let first = try await sessions(cluster, users: 6)
             let end = ContinuousClock.now + .seconds(6)
             let freeze = Task {
                 try await Task.sleep(for: .seconds(1.5))
@@ -113,7 +121,7 @@ import Testing
                 cluster.redis.resume()
                 return (before, during)
             }
-            let tokens = try await load(cluster, users: 6, until: end, tally: tally)
+            let tokens = try await load(cluster, tokens: first, until: end, tally: tally)
             let (before, during) = try await freeze.value
             let after = cluster.residentKiB(0)
             let lost = try await chainsLost(cluster, tokens)
@@ -129,6 +137,7 @@ import Testing
     @Test func pubSubKilledUnderLoadChangesNothingElse() async throws {
         try await WorkerProcesses.with(count: 3) { cluster in
             let tally = Tally()
+            let first = try await sessions(cluster, users: 6)
             let end = ContinuousClock.now + .seconds(4)
             let killer = Task {
                 let redis = RedisClient(configuration: try RedisConfiguration(url: cluster.redis.url))
@@ -143,7 +152,7 @@ import Testing
                 await redis.shutdown()
                 return (killed, subscribers)
             }
-            let tokens = try await load(cluster, users: 6, until: end, tally: tally)
+            let tokens = try await load(cluster, tokens: first, until: end, tally: tally)
             let (killed, subscribers) = try await killer.value
             let lost = try await chainsLost(cluster, tokens)
             print("pub/sub killed 5 times under load (\(killed) connections): \(tally.all), resubscribed \(subscribers)/3, lost \(lost)")

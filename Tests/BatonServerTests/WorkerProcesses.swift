@@ -119,7 +119,10 @@ final class WorkerProcesses: Sendable {
                           ("Authorization", "Basic " + Data("login:\(loginSecret)".utf8).base64EncodedString())],
                 body: Array(#"{"sub":"\#(subject)","client_id":"app"}"#.utf8))
             if let token = response.json["refresh_token"] as? String { return token }
-            guard response.status == 503, attempt < 3 else { throw TestFailure("no session: \(response.text)") }
+            guard response.status == 503, attempt < 3 else {
+                let log = (try? String(contentsOfFile: workers[index].logPath, encoding: .utf8)) ?? ""
+                throw TestFailure("no session: \(response.text); worker log ends:\n\(log.split(separator: "\n").suffix(8).joined(separator: "\n"))")
+            }
             try await Task.sleep(for: .milliseconds(200))
         }
         throw TestFailure("no session")
