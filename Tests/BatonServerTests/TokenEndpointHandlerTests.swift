@@ -87,6 +87,10 @@ import Testing
             let closed = try await exchange(port: worker.port, [tokenRequest(try successor(routed[0].body), close: true)
                                                                   + "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"])
             #expect(closed.map(\.status) == [200], "\(closed)")
+            // HTTP/1.0 without keep-alive: one answer, then the connection closes.
+            let old = tokenRequest(try successor(closed[0].body)).replacingOccurrences(of: "HTTP/1.1", with: "HTTP/1.0")
+            let answered = try await exchange(port: worker.port, [old + "GET /healthz HTTP/1.0\r\n\r\n"])
+            #expect(answered.map(\.status) == [200])
         }
     }
 

@@ -3,6 +3,7 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import NIOExtras
+import NIOHTTPTypesHTTP1
 import NIOPosix
 import ServiceLifecycle
 
@@ -27,9 +28,7 @@ struct BatonHTTPServer<Responder: HTTPResponder>: Service where Responder.Contex
         let quiescing = ServerQuiescingHelper(group: group)
         let executors = EventLoopExecutor.perLoop(of: group)
         let (tokenEndpoint, serverName, workerID) = (self.tokenEndpoint, self.serverName, self.workerID)
-        let http1 = HTTP1Channel(responder: respond, configuration: .init(additionalChannelHandlers: [
-            TokenEndpointHandler(endpoint: tokenEndpoint, executors: executors, serverName: serverName, workerID: workerID),
-        ]))
+        let http1 = HTTP1Channel(responder: respond)
         let listener = try await ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 1024)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -42,7 +41,14 @@ struct BatonHTTPServer<Responder: HTTPResponder>: Service where Responder.Contex
                 }
             }
             .bind(host: host, port: port, serverBackPressureStrategy: nil) { channel in
-                http1.setup(channel: channel, logger: logger)
+                http1.setup(channel: channel, logger: logger).flatMapThrowing { connection in
+                    // The token path reads NIO's HTTP/1 parts, before their conversion to HTTPTypes.
+                    let pipeline = channel.pipeline.syncOperations
+                    try pipeline.addHandler(
+                        TokenEndpointHandler(endpoint: tokenEndpoint, executors: executors, serverName: serverName, workerID: workerID),
+                        position: .before(try pipeline.handler(type: HTTP1ToHTTPServerCodec.self)))
+                    return connection
+                }
             }
         let boundPort = listener.channel.localAddress?.port ?? port
         logger.info("listening", metadata: ["baton.address": "\(host):\(boundPort)", "baton.reuse_port": "\(reusePort)"])

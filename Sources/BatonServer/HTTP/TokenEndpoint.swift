@@ -1,5 +1,4 @@
 import BatonCore
-import HTTPTypes
 import Logging
 import NIOCore
 
@@ -16,20 +15,22 @@ struct TokenEndpoint: Sendable {
     /// The largest body accepted (413 beyond).
     var bodyLimit: Int { controller.service.configuration.bodyLimit }
 
-    /// Answers one request whose body has been read; `bodyTooLarge` when it went over the limit.
-    func respond(to head: HTTPRequest, body: ByteBuffer, bodyTooLarge: Bool, from address: SocketAddress?) async -> EndpointResponse {
+    /// Answers one request whose body has been read, given its `Content-Type` and `Authorization`;
+    /// `bodyTooLarge` when the body went over the limit.
+    func respond(contentType: String?, authorization: String?, body: ByteBuffer, bodyTooLarge: Bool,
+                 from address: SocketAddress?) async -> EndpointResponse {
         let started = ContinuousClock.now
         let response: EndpointResponse
         do {
             guard !bodyTooLarge else { throw BatonError(.requestTooLarge, hint: "the request body is too large") }
-            try requireMediaType(head.headerFields[.contentType], "application/x-www-form-urlencoded")
-            let token = try await controller.token(authorization: head.headerFields[.authorization], body: body, from: address)
+            try requireMediaType(contentType, "application/x-www-form-urlencoded")
+            let token = try await controller.token(authorization: authorization, body: body, from: address)
             response = .token(token)
         } catch {
             response = ErrorMiddleware<BatonRequestContext>.response(for: error, logger: logger, metrics: metrics)
         }
         ObservabilityMiddleware<BatonRequestContext>.record(
-            method: head.method.rawValue, path: Self.path, endpoint: Self.path, status: response.status.code,
+            method: "POST", path: Self.path, endpoint: Self.path, status: response.status.code,
             since: started, logger: logger, metrics: metrics)
         return response
     }

@@ -1,29 +1,29 @@
-import HTTPTypes
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
 
 /// Answers `POST /oauth/token` on the connection's event loop, ahead of the router: the request
 /// is read, handled (one Redis round trip on a connection of the same loop, one signature) and
 /// written back without Hummingbird's async channel, router or middleware, which cost more than
-/// the refresh itself. Every other request passes through to the router unchanged.
+/// the refresh itself. It sits right after NIO's HTTP/1 decoder, before the conversion to
+/// HTTPTypes, which it does not need. Every other request passes through to the router unchanged.
 ///
 /// HTTP/1.1 answers in request order, so a token request takes this path only when no routed
 /// request is still being answered; behind one it is routed too (the router has the same
 /// endpoint). While a token request is in flight, later pipelined requests wait; reads pause only
 /// once a few of them are waiting (pausing costs two `epoll_ctl` calls, too many per request).
 final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
 
     private enum State {
         /// Between requests.
         case idle
         /// Reading a token request's body.
-        case collecting(head: HTTPRequest, body: ByteBuffer, tooLarge: Bool)
+        case collecting(head: HTTPRequestHead, body: ByteBuffer, tooLarge: Bool)
         /// A token request is being answered.
-        case answering(closeAfter: Bool)
+        case answering(head: HTTPRequestHead)
         /// Passing a routed request's parts on.
         case routing
     }
@@ -36,7 +36,7 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// Routed requests whose response has not been written completely yet.
     private var routedInFlight = 0
     /// Parts that arrived while a token request was being answered, replayed afterwards.
-    private var waiting: [HTTPRequestPart] = []
+    private var waiting: [HTTPServerRequestPart] = []
     /// How many waiting parts make reads pause.
     private static let waitingLimit = 16
     private var readHeld = false
@@ -72,10 +72,10 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
         }
     }
 
-    private func handle(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         switch (state, part) {
         case (.idle, .head(let head)):
-            if routedInFlight == 0, head.method == .post, head.path == TokenEndpoint.path {
+            if routedInFlight == 0, head.method == .POST, head.uri == TokenEndpoint.path {
                 state = .collecting(head: head, body: context.channel.allocator.buffer(capacity: 512), tooLarge: false)
             } else {
                 routedInFlight += 1
@@ -101,14 +101,16 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
         }
     }
 
-    private func answer(_ head: HTTPRequest, body: ByteBuffer, tooLarge: Bool, context: ChannelHandlerContext) {
-        state = .answering(closeAfter: head.headerFields[.connection]?.lowercased() == "close")
+    private func answer(_ head: HTTPRequestHead, body: ByteBuffer, tooLarge: Bool, context: ChannelHandlerContext) {
+        state = .answering(head: head)
         let endpoint = self.endpoint
         let address = context.channel.remoteAddress
         let eventLoop = context.eventLoop
         let handler = NIOLoopBound(self, eventLoop: eventLoop)
+        let (contentType, authorization) = (head.headers.first(name: "content-type"), head.headers.first(name: "authorization"))
         Task(executorPreference: executors[ObjectIdentifier(eventLoop)]) {
-            let response = await endpoint.respond(to: head, body: body, bodyTooLarge: tooLarge, from: address)
+            let response = await endpoint.respond(contentType: contentType, authorization: authorization, body: body,
+                                                  bodyTooLarge: tooLarge, from: address)
             if eventLoop.inEventLoop {
                 handler.value.write(response)
             } else {
@@ -118,14 +120,19 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     private func write(_ response: EndpointResponse) {
-        guard case .answering(let closeAfter) = state, let context else { return }
-        var headers = response.headers
-        headers[.server] = serverName
-        if let workerID { headers[.batonWorker] = workerID }
-        headers[.contentLength] = String(response.body.count)
-        if closeAfter { headers[.connection] = "close" }
-        context.write(wrapOutboundOut(.head(HTTPResponse(status: response.status, headerFields: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(bytes: response.body))), promise: nil)
+        guard case .answering(let request) = state, let context else { return }
+        let closeAfter = !request.isKeepAlive
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(response.headers.count + 4)
+        for field in response.headers { headers.add(name: field.name.rawName, value: field.value) }
+        headers.add(name: "server", value: serverName)
+        if let workerID { headers.add(name: "baton-worker", value: workerID) }
+        headers.add(name: "content-length", value: String(response.body.count))
+        if closeAfter { headers.add(name: "connection", value: "close") }
+        let head = HTTPResponseHead(version: request.version, status: HTTPResponseStatus(statusCode: response.status.code),
+                                    headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         state = .idle
 
