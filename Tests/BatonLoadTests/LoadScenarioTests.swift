@@ -5,7 +5,9 @@ import Testing
 
 /// Each scenario for about two seconds against a real `baton serve` and redis-server: the run
 /// must pass, have throughput, and count no correctness failure; and real failures must fail it.
-@Suite struct LoadScenarioTests {
+/// One at a time: each is a closed-loop load generator at full speed, and ten at once starve the
+/// rest of the suite on a 2-core machine.
+@Suite(.serialized) struct LoadScenarioTests {
     private func expectPassed(_ run: BatonServeFixture.LoadRun, _ scenario: Scenario,
                               sourceLocation: SourceLocation = #_sourceLocation) throws -> RunReport {
         #expect(run.status == 0, "\(run.output)", sourceLocation: sourceLocation)

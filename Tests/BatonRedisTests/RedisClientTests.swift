@@ -60,7 +60,7 @@ import Testing
         defer { server.stop() }
         let encoded = "redis://:pa%3Ass%40word@127.0.0.1:\(server.port)/5"
         let client = RedisClient(configuration: try RedisConfiguration(url: encoded))
-        try await client.waitUntilConnected()
+        try await client.waitUntilConnected(timeout: .seconds(15))
         _ = try await client.send("SET", "in-five", "1")
         #expect(try await client.send("CLIENT", "INFO").string?.contains("db=5") == true)
         await client.shutdown()
@@ -83,7 +83,7 @@ import Testing
         let server = try await RedisServer.start()
         defer { server.stop() }
         let client = RedisClient(configuration: try RedisConfiguration(url: server.unixURL + "?db=1"))
-        try await client.waitUntilConnected()
+        try await client.waitUntilConnected(timeout: .seconds(15))
         #expect(try await client.send("PING") == .status("PONG"))
         #expect(try await client.send("CLIENT", "INFO").string?.contains("db=1") == true)
         await client.shutdown()

@@ -15,7 +15,7 @@ func withRedis<T>(
     configuration.commandTimeout = commandTimeout
     let client = RedisClient(configuration: configuration)
     do {
-        try await client.waitUntilConnected()
+        try await client.waitUntilConnected(timeout: .seconds(15))  // generous: the whole suite starts at once
         let result = try await body(server, client)
         await client.shutdown()
         return result
