@@ -21,7 +21,9 @@ import Testing
         while !secret.base64.hasPrefix("/") { secret = try MasterSecret.generate() }
         #expect(try MasterSecret.load(secret.base64).base64 == secret.base64)
 
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("baton-secret-\(UUID().uuidString)").path
+        // A path that is itself valid base64 of ≥ 32 bytes (on /tmp): the file still wins.
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "BatonSecret" + UUID().uuidString.filter(\.isLetter).prefix(8) + String(repeating: "A", count: 24)).path
         try Data((secret.base64 + "\n").utf8).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(try MasterSecret.load(path).base64 == secret.base64)

@@ -29,14 +29,18 @@ public struct MasterSecret: Sendable {
         try self.init(bytes: bytes)
     }
 
-    /// Reads the secret from `value`: base64 text, or the path of a file that holds it. Base64
-    /// is tried first: a base64 secret may itself start with `/`. Errors never repeat `value`.
+    /// Reads the secret from `value`: the path of a file that holds it, or base64 text. A value
+    /// naming an existing file is that file (a path may look like base64url); anything else must
+    /// be base64, which may itself contain or start with `/`. Errors never repeat `value`.
     public static func load(_ value: String) throws -> MasterSecret {
-        if let secret = try? MasterSecret(base64: value) { return secret }
-        guard value.contains("/"), let contents = FileManager.default.contents(atPath: value) else {
+        if value.contains("/"), let contents = FileManager.default.contents(atPath: value) {
+            return try MasterSecret(base64: String(decoding: contents, as: UTF8.self))
+        }
+        do {
+            return try MasterSecret(base64: value)
+        } catch {
             throw ConfigurationError("the master secret is neither base64 of at least \(minimumByteCount) bytes nor a readable file")
         }
-        return try MasterSecret(base64: String(decoding: contents, as: UTF8.self))
     }
 
     /// Generates a new random 32-byte secret.
