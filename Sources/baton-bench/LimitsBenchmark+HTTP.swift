@@ -1,4 +1,5 @@
 import ArgumentParser
+import BatonCore
 import BatonCrypto
 import BatonTesting
 import Foundation
@@ -43,15 +44,20 @@ extension LimitsBenchmark {
     }
 
     /// A token response as Baton sends it on refresh (RFC 6749 §5.1): a real ES256 access token
-    /// with RFC 9068 claims, a refresh token of Baton's shape, the scope.
+    /// with RFC 9068 claims, a refresh token of Baton's shape and length (random parts, serialized
+    /// by `RefreshToken`; it opens no session anywhere), the scope.
     private static func tokenResponseBody() throws -> String {
+        let session = SessionID(shard: Hex.encode(try Random.bytes(count: SessionID.shardLength / 2)),
+                                familyID: Array(Base64URL.encodeToString(try Random.bytes(count: 16)).utf8))
+        let refreshToken = RefreshToken(masterKeyID: Hex.encode(try Random.bytes(count: 3)), shard: session.shard,
+                                        familyID: session.familyID, generation: 8,
+                                        mac: Array(Base64URL.encodeToString(try Random.bytes(count: 32)).utf8))
         let key = try SigningKey.generate(.es256)
         let header = #"{"alg":"ES256","kid":"\#(key.keyID)","typ":"at+jwt"}"#
-        let claims = #"{"iss":"http://127.0.0.1:8080","sub":"user-1234","aud":"api","client_id":"web","scope":"read write","sid":"0a1b2c3d.bt-bench--000000000042","iat":1800000000,"exp":1800000300,"jti":"\#(Base64URL.encodeToString(try Random.bytes(count: 16)))"}"#
+        let claims = #"{"iss":"http://127.0.0.1:8080","sub":"user-1234","aud":"api","client_id":"web","scope":"read write","sid":"\#(session)","iat":1800000000,"exp":1800000300,"jti":"\#(Base64URL.encodeToString(try Random.bytes(count: 16)))"}"#
         let signingInput = Base64URL.encodeToString(Array(header.utf8)) + "." + Base64URL.encodeToString(Array(claims.utf8))
         let accessToken = signingInput + "." + Base64URL.encodeToString(try key.sign(Array(signingInput.utf8)))
-        let refreshToken = "btr1.k1.0a1b2c3d.bt-bench--000000000042.8." + Base64URL.encodeToString(try Random.bytes(count: 32))
-        return #"{"access_token":"\#(accessToken)","token_type":"Bearer","expires_in":300,"refresh_token":"\#(refreshToken)","scope":"read write"}"#
+        return #"{"access_token":"\#(accessToken)","token_type":"Bearer","expires_in":300,"refresh_token":"\#(String(decoding: refreshToken.serialized, as: UTF8.self))","scope":"read write"}"#
     }
 
     /// The number of requests and the requests/s of a wrk run; throws if any request failed.
