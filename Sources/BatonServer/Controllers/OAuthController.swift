@@ -10,7 +10,7 @@ struct OAuthController<Context: RemoteAddressRequestContext>: Sendable {
     let rateLimiter: RateLimiter
 
     func addRoutes(to router: Router<Context>) {
-        router.post("/oauth/token") { request, context in try await token(request, from: context.remoteAddress) }
+        router.post(RouterPath(TokenEndpoint.path)) { request, context in try await token(request, from: context.remoteAddress) }
         router.post("/oauth/revoke") { request, _ in try await revoke(request) }
         router.post("/oauth/introspect") { request, _ in try await introspect(request) }
     }

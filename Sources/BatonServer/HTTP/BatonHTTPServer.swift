@@ -26,7 +26,6 @@ struct BatonHTTPServer<Responder: HTTPResponder>: Service where Responder.Contex
     func run() async throws {
         let group = MultiThreadedEventLoopGroup.singleton
         let quiescing = ServerQuiescingHelper(group: group)
-        let executors = EventLoopExecutor.perLoop(of: group)
         let (tokenEndpoint, serverName, workerID) = (self.tokenEndpoint, self.serverName, self.workerID)
         let http1 = HTTP1Channel(responder: respond)
         let listener = try await ServerBootstrap(group: group)
@@ -45,7 +44,8 @@ struct BatonHTTPServer<Responder: HTTPResponder>: Service where Responder.Contex
                     // The token path reads NIO's HTTP/1 parts, before their conversion to HTTPTypes.
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(
-                        TokenEndpointHandler(endpoint: tokenEndpoint, executors: executors, serverName: serverName, workerID: workerID),
+                        TokenEndpointHandler(endpoint: tokenEndpoint, executor: EventLoopExecutor(channel.eventLoop),
+                                             serverName: serverName, workerID: workerID),
                         position: .before(try pipeline.handler(type: HTTP1ToHTTPServerCodec.self)))
                     return connection
                 }

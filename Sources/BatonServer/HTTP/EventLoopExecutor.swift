@@ -15,13 +15,4 @@ final class EventLoopExecutor: TaskExecutor {
         let job = UnownedJob(job)
         eventLoop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
-
-    /// One executor per loop of `group`, looked up by the loop a channel runs on.
-    static func perLoop(of group: any EventLoopGroup) -> [ObjectIdentifier: EventLoopExecutor] {
-        var executors: [ObjectIdentifier: EventLoopExecutor] = [:]
-        for eventLoop in group.makeIterator() {
-            executors[ObjectIdentifier(eventLoop)] = EventLoopExecutor(eventLoop)
-        }
-        return executors
-    }
 }

@@ -20,8 +20,9 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private enum State {
         /// Between requests.
         case idle
-        /// Reading a token request's body.
-        case collecting(head: HTTPRequestHead, body: ByteBuffer, tooLarge: Bool)
+        /// Reading a token request's body (nil until its first part: a body that comes in one
+        /// read is used as it is, not copied).
+        case collecting(head: HTTPRequestHead, body: ByteBuffer?, tooLarge: Bool)
         /// A token request is being answered.
         case answering(head: HTTPRequestHead)
         /// Passing a routed request's parts on.
@@ -29,7 +30,8 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     private let endpoint: TokenEndpoint
-    private let executors: [ObjectIdentifier: EventLoopExecutor]
+    /// The executor of the connection's event loop, which answers run on.
+    private let executor: EventLoopExecutor
     private let serverName: String
     private let workerID: String?
     private var state = State.idle
@@ -46,9 +48,9 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private var closeHeld: (mode: CloseMode, promise: EventLoopPromise<Void>?)?
     private var context: ChannelHandlerContext?
 
-    init(endpoint: TokenEndpoint, executors: [ObjectIdentifier: EventLoopExecutor], serverName: String, workerID: String?) {
+    init(endpoint: TokenEndpoint, executor: EventLoopExecutor, serverName: String, workerID: String?) {
         self.endpoint = endpoint
-        self.executors = executors
+        self.executor = executor
         self.serverName = serverName
         self.workerID = workerID
     }
@@ -76,7 +78,7 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
         switch (state, part) {
         case (.idle, .head(let head)):
             if routedInFlight == 0, head.method == .POST, head.uri == TokenEndpoint.path {
-                state = .collecting(head: head, body: context.channel.allocator.buffer(capacity: 512), tooLarge: false)
+                state = .collecting(head: head, body: nil, tooLarge: false)
             } else {
                 routedInFlight += 1
                 state = .routing
@@ -84,14 +86,17 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
             }
         case (.collecting(let head, var body, var tooLarge), .body(var chunk)):
             state = .idle  // drop the reference while appending, so `body` stays uniquely owned
-            if tooLarge || body.readableBytes + chunk.readableBytes > endpoint.bodyLimit {
+            if tooLarge || (body?.readableBytes ?? 0) + chunk.readableBytes > endpoint.bodyLimit {
                 tooLarge = true
+                body = nil
+            } else if body == nil {
+                body = chunk
             } else {
-                body.writeBuffer(&chunk)
+                body!.writeBuffer(&chunk)
             }
             state = .collecting(head: head, body: body, tooLarge: tooLarge)
         case (.collecting(let head, let body, let tooLarge), .end):
-            answer(head, body: body, tooLarge: tooLarge, context: context)
+            answer(head, body: body ?? ByteBuffer(), tooLarge: tooLarge, context: context)
         case (.routing, .end):
             state = .idle
             context.fireChannelRead(wrapInboundOut(part))
@@ -108,7 +113,7 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
         let eventLoop = context.eventLoop
         let handler = NIOLoopBound(self, eventLoop: eventLoop)
         let (contentType, authorization) = (head.headers.first(name: "content-type"), head.headers.first(name: "authorization"))
-        Task(executorPreference: executors[ObjectIdentifier(eventLoop)]) {
+        Task(executorPreference: executor) {
             let response = await endpoint.respond(contentType: contentType, authorization: authorization, body: body,
                                                   bodyTooLarge: tooLarge, from: address)
             if eventLoop.inEventLoop {
@@ -136,14 +141,13 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         state = .idle
 
-        if closeAfter {
+        if let held = closeHeld {
             closeHeld = nil
-            context.close(promise: nil)
+            context.close(mode: closeAfter ? .all : held.mode, promise: held.promise)
             return
         }
-        if let (mode, promise) = closeHeld {
-            closeHeld = nil
-            context.close(mode: mode, promise: promise)
+        if closeAfter {
+            context.close(promise: nil)
             return
         }
         // Requests pipelined behind this one, in order; one may start another answer. The
