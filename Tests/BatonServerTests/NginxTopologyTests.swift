@@ -52,7 +52,7 @@ import Testing
         }
     }
 
-    private func exercise(_ cluster: WorkerProcesses, _ nginx: NginxProcess) async throws {
+    private func exercise(_ cluster: WorkerProcesses, _ nginx: NginxServer) async throws {
         let secret = try #require(try await cluster.cli(["clients", "add", "login", "--permission", "sessions"]).output
             .split(separator: "\n").first { $0.hasPrefix("client_secret:") }?.split(separator: " ")[1])
         _ = try await cluster.cli(["clients", "add", "app", "--public"])
@@ -94,7 +94,7 @@ import Testing
         let after = survivors.flatMap(\.workers)
         // nginx's access log names every worker it tried ("upstream=A, B"); its error log says how
         // many requests had reached the killed worker when it died.
-        let log = try String(contentsOfFile: nginx.logPath, encoding: .utf8).split(separator: "\n")
+        let log = try String(contentsOfFile: nginx.outputPath, encoding: .utf8).split(separator: "\n")
         let passedOn = log.filter { $0.contains("\"POST /oauth/token") && $0.contains("upstream_status=") && $0.contains(", ") }.count
         let midRequest = log.filter { $0.contains("while reading response header from upstream") }.count
         print("""
