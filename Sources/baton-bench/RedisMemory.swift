@@ -9,7 +9,17 @@ struct RedisMemory: Sendable {
 
     static func read(_ cluster: BenchCluster) async throws -> RedisMemory {
         let redis = try await cluster.redis()
-        defer { Task { await redis.shutdown() } }
+        do {
+            let memory = try await read(redis)
+            await redis.shutdown()
+            return memory
+        } catch {
+            await redis.shutdown()
+            throw error
+        }
+    }
+
+    private static func read(_ redis: RedisClient) async throws -> RedisMemory {
         let info = try await redis.send("INFO", "memory").string ?? ""
         let used = info.split(whereSeparator: \.isNewline).first { $0.hasPrefix("used_memory:") }
             .flatMap { Int($0.dropFirst("used_memory:".count)) } ?? 0
