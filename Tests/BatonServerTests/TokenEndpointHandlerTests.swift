@@ -2,13 +2,16 @@ import BatonTesting
 import Foundation
 import Testing
 
-/// `POST /oauth/token` is answered on the event loop, ahead of the router (`TokenEndpointHandler`).
-/// Raw HTTP/1.1 over one socket: pipelined requests answered in order whichever path takes them,
-/// bodies split across writes, `Connection: close`, and a refused body that leaves the connection usable.
+/// `POST /oauth/token` is answered on the event loop, ahead of NIO's HTTP/1 decoder and the router
+/// (`TokenEndpointHandler`). Raw HTTP/1.1 over one socket: pipelined requests answered in order
+/// whichever path takes them, bodies split across writes, `Connection: close`, a refused body that
+/// leaves the connection usable, requests the framing leaves to the decoder, and a half-close.
 @Suite struct TokenEndpointHandlerTests {
-    /// Sends `chunks` on one connection (pausing `pause` seconds between them), reads until the
-    /// server closes, and returns each response's status and body, in order.
-    private func exchange(port: Int, _ chunks: [String], pause: Double = 0) async throws -> [(status: Int, body: String)] {
+    /// Sends `chunks` on one connection (pausing `pause` seconds between them; with `halfClose`,
+    /// then shutting down its sending side), reads until the server closes, and returns each
+    /// response's status and body, in order.
+    private func exchange(port: Int, _ chunks: [String], pause: Double = 0,
+                          halfClose: Bool = false) async throws -> [(status: Int, body: String)] {
         let script = """
         import socket, sys, time, json
         port, pause, chunks = int(sys.argv[1]), float(sys.argv[2]), json.loads(sys.argv[3])
@@ -16,6 +19,7 @@ import Testing
         for i, chunk in enumerate(chunks):
             if i: time.sleep(pause)
             s.sendall(chunk.encode("latin-1"))
+        if sys.argv[4] == "1": s.shutdown(socket.SHUT_WR)
         data = b""
         while True:
             part = s.recv(65536)
@@ -30,7 +34,8 @@ import Testing
             data = rest[length:]
         print(json.dumps(answers))
         """
-        let arguments = [String(port), String(pause), String(decoding: try JSONSerialization.data(withJSONObject: chunks), as: UTF8.self)]
+        let arguments = [String(port), String(pause), String(decoding: try JSONSerialization.data(withJSONObject: chunks), as: UTF8.self),
+                         halfClose ? "1" : "0"]
         let output = try await PythonScript.run(script, arguments: arguments)
         let answers = try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [[String: Any]]
         return answers.map { ($0["status"] as! Int, $0["body"] as! String) }
@@ -104,6 +109,43 @@ import Testing
             let answers = try await exchange(port: worker.port, [oversized + tokenRequest(token, close: true)])
             #expect(answers.map(\.status) == [413, 200])
             #expect(answers[0].body.contains("request_too_large"))
+        }
+    }
+
+    @Test func requestsTheFramingLeavesToTheDecoderAreAnsweredInOrder() async throws {
+        try await withWorker { worker in
+            let clients = try await worker.standardClients()
+            let token = try await worker.createSession(clients)["refresh_token"] as! String
+            // A routed request with a body, then a token request: framed, passed on, answered in order.
+            let introspect = "token=\(token)"
+            let routedFirst = try await exchange(port: worker.port, [
+                "POST /oauth/introspect HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                    + "Content-Length: \(introspect.utf8.count)\r\n\r\n\(introspect)" + tokenRequest(token, close: true),
+            ])
+            #expect(routedFirst.map(\.status) == [401, 200], "\(routedFirst)")
+            // A chunked token request is not framed here: the decoder and router take the connection,
+            // and answer it and the request behind it.
+            let body = "grant_type=refresh_token&client_id=app&refresh_token=\(try successor(routedFirst[1].body))"
+            let chunked = "POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n\(String(body.utf8.count, radix: 16))\r\n\(body)\r\n0\r\n\r\n"
+            let unframed = try await exchange(port: worker.port, [chunked + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"])
+            #expect(unframed.map(\.status) == [200, 200], "\(unframed)")
+            // A malformed request gets the decoder's 400 and the connection closes.
+            let malformed = try await exchange(port: worker.port, ["POST /oauth/token HTTP/1.1\r\nContent-Length: x\r\n\r\n"])
+            #expect(malformed.map(\.status) == [400], "\(malformed)")
+            // The worker goes on, and the chain too.
+            let after = try await exchange(port: worker.port, [tokenRequest(try successor(unframed[0].body), close: true)])
+            #expect(after.map(\.status) == [200])
+        }
+    }
+
+    @Test func aClientThatStopsSendingStillGetsItsAnswers() async throws {
+        try await withWorker { worker in
+            let clients = try await worker.standardClients()
+            let token = try await worker.createSession(clients)["refresh_token"] as! String
+            let answers = try await exchange(port: worker.port, [tokenRequest(token) + "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"],
+                                             halfClose: true)
+            #expect(answers.map(\.status) == [200, 200], "\(answers)")
         }
     }
 }

@@ -3,7 +3,6 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import NIOExtras
-import NIOHTTPTypesHTTP1
 import NIOPosix
 import ServiceLifecycle
 
@@ -41,12 +40,10 @@ struct BatonHTTPServer<Responder: HTTPResponder>: Service where Responder.Contex
             }
             .bind(host: host, port: port, serverBackPressureStrategy: nil) { channel in
                 http1.setup(channel: channel, logger: logger).flatMapThrowing { connection in
-                    // The token path reads NIO's HTTP/1 parts, before their conversion to HTTPTypes.
-                    let pipeline = channel.pipeline.syncOperations
-                    try pipeline.addHandler(
-                        TokenEndpointHandler(endpoint: tokenEndpoint, executor: EventLoopExecutor(channel.eventLoop),
-                                             serverName: serverName, workerID: workerID),
-                        position: .before(try pipeline.handler(type: HTTP1ToHTTPServerCodec.self)))
+                    // The token path reads the socket's bytes, ahead of NIO's HTTP/1 decoder.
+                    try TokenEndpointHandler.add(to: channel.pipeline.syncOperations, endpoint: tokenEndpoint,
+                                                 executor: EventLoopExecutor(channel.eventLoop),
+                                                 serverName: serverName, workerID: workerID)
                     return connection
                 }
             }

@@ -1,49 +1,46 @@
 import NIOCore
 import NIOHTTP1
 
-/// Answers `POST /oauth/token` on the connection's event loop, ahead of the router: the request
-/// is read, handled (one Redis round trip on a connection of the same loop, one signature) and
-/// written back without Hummingbird's async channel, router or middleware, which cost more than
-/// the refresh itself. It sits right after NIO's HTTP/1 decoder, before the conversion to
-/// HTTPTypes, which it does not need. Every other request passes through to the router unchanged.
+/// Answers `POST /oauth/token` on the connection's event loop, ahead of NIO's HTTP/1 decoder and
+/// the router: the request is framed from the socket's bytes (`RequestFrame`), handled (one Redis
+/// round trip on a connection of the same loop, one signature) and its response written as one
+/// buffer, without llhttp, HTTP part objects, the HTTPTypes conversion, Hummingbird's async
+/// channel, router or middleware, which together cost more than the refresh itself.
 ///
-/// HTTP/1.1 answers in request order, so a token request takes this path only when no routed
-/// request is still being answered; behind one it is routed too (the router has the same
-/// endpoint). While a token request is in flight, later pipelined requests wait; reads pause only
-/// once a few of them are waiting (pausing costs two `epoll_ctl` calls, too many per request).
+/// Every other request's bytes go to the decoder unchanged, one framed request at a time, so the
+/// router sees an ordinary HTTP/1.1 stream. HTTP/1.1 answers in request order: a token request
+/// behind a routed one still being answered is routed too (the router has the same endpoint),
+/// and while a token request is in flight later bytes wait. A request this framing does not
+/// understand hands the connection to the decoder for good.
 final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias InboundOut = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
-
-    private enum State {
-        /// Between requests.
-        case idle
-        /// Reading a token request's body (nil until its first part: a body that comes in one
-        /// read is used as it is, not copied).
-        case collecting(head: HTTPRequestHead, body: ByteBuffer?, tooLarge: Bool)
-        /// A token request is being answered.
-        case answering(head: HTTPRequestHead)
-        /// Passing a routed request's parts on.
-        case routing
-    }
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = IOData
+    typealias OutboundOut = IOData
 
     private let endpoint: TokenEndpoint
     /// The executor of the connection's event loop, which answers run on.
     private let executor: EventLoopExecutor
     private let serverName: String
     private let workerID: String?
-    private var state = State.idle
-    /// Routed requests whose response has not been written completely yet.
+
+    /// Bytes received and not yet framed, answered or passed on.
+    private var unread: ByteBuffer?
+    /// The token request being answered.
+    private var answering: RequestFrame?
+    /// The rest of a routed request's body still to pass on as it arrives.
+    private var forwarding = 0
+    /// The rest of a refused (too large) body still to drop.
+    private var discarding = 0
+    /// Set once a request could not be framed: from then on every byte goes to the decoder.
+    private var passingThrough = false
+    /// Routed requests whose response has not been written completely yet (`RoutedResponseCounter`).
     private var routedInFlight = 0
-    /// Parts that arrived while a token request was being answered, replayed afterwards.
-    private var waiting: [HTTPServerRequestPart] = []
-    /// How many waiting parts make reads pause.
-    private static let waitingLimit = 16
+    /// Pipelined bytes past which reads pause while an answer is in flight.
+    private static let unreadLimit = 64 * 1024
     private var readHeld = false
-    /// A decoding error raised while a token request was being answered: the router answers it
-    /// (400, close) only after that answer, to keep the responses in order.
+    private var inputClosedHeld = false
+    /// A socket error raised while a token request was being answered, passed on afterwards.
     private var errorHeld: (any Error)?
     private var closeHeld: (mode: CloseMode, promise: EventLoopPromise<Void>?)?
     private var context: ChannelHandlerContext?
@@ -53,6 +50,16 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
         self.executor = executor
         self.serverName = serverName
         self.workerID = workerID
+    }
+
+    /// Adds the handler at the socket's end of the pipeline, and its counter of routed responses
+    /// right after NIO's HTTP/1 decoder.
+    static func add(to pipeline: ChannelPipeline.SynchronousOperations, endpoint: TokenEndpoint,
+                    executor: EventLoopExecutor, serverName: String, workerID: String?) throws {
+        let handler = TokenEndpointHandler(endpoint: endpoint, executor: executor, serverName: serverName, workerID: workerID)
+        try pipeline.addHandler(handler, position: .first)
+        try pipeline.addHandler(RoutedResponseCounter(handler: handler),
+                                position: .after(try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)))
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -66,56 +73,74 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
     // MARK: Inbound
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        if case .answering = state {
-            waiting.append(part)
+        if passingThrough, unread == nil, answering == nil {
+            context.fireChannelRead(data)
+            return
+        }
+        var bytes = unwrapInboundIn(data)
+        if unread == nil {
+            unread = bytes
         } else {
-            handle(part, context: context)
+            unread!.writeBuffer(&bytes)
+        }
+        if answering == nil {
+            _ = consumeUnread(context: context)
         }
     }
 
-    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
-        switch (state, part) {
-        case (.idle, .head(let head)):
-            if routedInFlight == 0, head.method == .POST, head.uri == TokenEndpoint.path {
-                state = .collecting(head: head, body: nil, tooLarge: false)
+    /// Frames, answers or passes on the bytes received, in order, until an answer starts or more
+    /// bytes are needed. Returns whether bytes went to the decoder.
+    private func consumeUnread(context: ChannelHandlerContext) -> Bool {
+        var passedOn = false
+        while answering == nil, var bytes = unread {
+            unread = nil  // keeps `bytes` uniquely referenced while it is read from
+            if discarding > 0 {
+                let dropped = min(discarding, bytes.readableBytes)
+                bytes.moveReaderIndex(forwardBy: dropped)
+                discarding -= dropped
+            } else if passingThrough || forwarding > 0 {
+                let length = passingThrough ? bytes.readableBytes : min(forwarding, bytes.readableBytes)
+                if !passingThrough { forwarding -= length }
+                context.fireChannelRead(wrapInboundOut(bytes.readSlice(length: length)!))
+                passedOn = true
             } else {
-                routedInFlight += 1
-                state = .routing
-                context.fireChannelRead(wrapInboundOut(part))
+                switch bytes.withUnsafeReadableBytes(RequestFrame.read) {
+                case .incomplete:
+                    unread = bytes
+                    return passedOn
+                case .unframeable:
+                    passingThrough = true
+                case .frame(let frame) where frame.isTokenRequest && routedInFlight == 0:
+                    if frame.contentLength > endpoint.bodyLimit {
+                        bytes.moveReaderIndex(forwardBy: frame.headLength)
+                        discarding = frame.contentLength
+                        answer(frame, body: ByteBuffer(), bodyTooLarge: true, context: context)
+                    } else if bytes.readableBytes < frame.length {
+                        unread = bytes
+                        return passedOn
+                    } else {
+                        bytes.moveReaderIndex(forwardBy: frame.headLength)
+                        answer(frame, body: bytes.readSlice(length: frame.contentLength)!, bodyTooLarge: false, context: context)
+                    }
+                case .frame(let frame):
+                    routedInFlight += 1
+                    forwarding = frame.length
+                }
             }
-        case (.collecting(let head, var body, var tooLarge), .body(var chunk)):
-            state = .idle  // drop the reference while appending, so `body` stays uniquely owned
-            if tooLarge || (body?.readableBytes ?? 0) + chunk.readableBytes > endpoint.bodyLimit {
-                tooLarge = true
-                body = nil
-            } else if body == nil {
-                body = chunk
-            } else {
-                body!.writeBuffer(&chunk)
-            }
-            state = .collecting(head: head, body: body, tooLarge: tooLarge)
-        case (.collecting(let head, let body, let tooLarge), .end):
-            answer(head, body: body ?? ByteBuffer(), tooLarge: tooLarge, context: context)
-        case (.routing, .end):
-            state = .idle
-            context.fireChannelRead(wrapInboundOut(part))
-        default:
-            // Routed parts, or a sequence the decoder would not produce: the router decides.
-            context.fireChannelRead(wrapInboundOut(part))
+            if bytes.readableBytes > 0 { unread = bytes }
         }
+        return passedOn
     }
 
-    private func answer(_ head: HTTPRequestHead, body: ByteBuffer, tooLarge: Bool, context: ChannelHandlerContext) {
-        state = .answering(head: head)
+    private func answer(_ frame: RequestFrame, body: ByteBuffer, bodyTooLarge: Bool, context: ChannelHandlerContext) {
+        answering = frame
         let endpoint = self.endpoint
         let address = context.channel.remoteAddress
         let eventLoop = context.eventLoop
         let handler = NIOLoopBound(self, eventLoop: eventLoop)
-        let (contentType, authorization) = (head.headers.first(name: "content-type"), head.headers.first(name: "authorization"))
         Task(executorPreference: executor) {
-            let response = await endpoint.respond(contentType: contentType, authorization: authorization, body: body,
-                                                  bodyTooLarge: tooLarge, from: address)
+            let response = await endpoint.respond(contentType: frame.contentType, authorization: frame.authorization,
+                                                  body: body, bodyTooLarge: bodyTooLarge, from: address)
             if eventLoop.inEventLoop {
                 handler.value.write(response)
             } else {
@@ -125,86 +150,145 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     private func write(_ response: EndpointResponse) {
-        guard case .answering(let request) = state, let context else { return }
-        let closeAfter = !request.isKeepAlive
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(response.headers.count + 4)
-        for field in response.headers { headers.add(name: field.name.rawName, value: field.value) }
-        headers.add(name: "server", value: serverName)
-        if let workerID { headers.add(name: "baton-worker", value: workerID) }
-        headers.add(name: "content-length", value: String(response.body.count))
-        if closeAfter { headers.add(name: "connection", value: "close") }
-        let head = HTTPResponseHead(version: request.version, status: HTTPResponseStatus(statusCode: response.status.code),
-                                    headers: headers)
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        state = .idle
+        guard let request = answering, let context else { return }
+        answering = nil
+        context.writeAndFlush(wrapOutboundOut(.byteBuffer(encode(response, for: request, allocator: context.channel.allocator))),
+                              promise: nil)
 
         if let held = closeHeld {
             closeHeld = nil
-            context.close(mode: closeAfter ? .all : held.mode, promise: held.promise)
+            context.close(mode: request.keepAlive ? held.mode : .all, promise: held.promise)
             return
         }
-        if closeAfter {
+        if !request.keepAlive {
             context.close(promise: nil)
             return
         }
         // Requests pipelined behind this one, in order; one may start another answer. The
-        // router's async channel hands reads on at read-complete, so that follows a replay.
-        if !waiting.isEmpty {
-            while !waiting.isEmpty, !isAnswering {
-                handle(waiting.removeFirst(), context: context)
-            }
+        // router's async channel hands reads on at read-complete, so that follows bytes passed on.
+        if consumeUnread(context: context) {
             context.fireChannelReadComplete()
         }
-        if !isAnswering, let error = errorHeld {
+        guard answering == nil else { return }
+        if let error = errorHeld {
             errorHeld = nil
             context.fireErrorCaught(error)
         }
-        if !isAnswering, readHeld {
+        if inputClosedHeld {
+            inputClosedHeld = false
+            closeInput(context: context)
+        }
+        if readHeld {
             readHeld = false
             context.read()
         }
     }
 
+    /// The response as one buffer: status line, the endpoint's fields, `Server`, `Baton-Worker`,
+    /// `Content-Length`, `Connection` when it differs from the version's default, and the body.
+    private func encode(_ response: EndpointResponse, for request: RequestFrame, allocator: ByteBufferAllocator) -> ByteBuffer {
+        var buffer = allocator.buffer(capacity: 256 + response.body.count)
+        buffer.writeStaticString(request.minorVersion == 1 ? "HTTP/1.1 " : "HTTP/1.0 ")
+        buffer.writeString(String(response.status.code))
+        buffer.writeInteger(UInt8(ascii: " "))
+        buffer.writeString(response.status.reasonPhrase)
+        buffer.writeStaticString("\r\n")
+        for field in response.headers {
+            buffer.writeString(field.name.rawName)
+            buffer.writeStaticString(": ")
+            buffer.writeString(field.value)
+            buffer.writeStaticString("\r\n")
+        }
+        buffer.writeStaticString("Server: ")
+        buffer.writeString(serverName)
+        if let workerID {
+            buffer.writeStaticString("\r\nBaton-Worker: ")
+            buffer.writeString(workerID)
+        }
+        buffer.writeStaticString("\r\nContent-Length: ")
+        buffer.writeString(String(response.body.count))
+        if !request.keepAlive, request.minorVersion == 1 {
+            buffer.writeStaticString("\r\nConnection: close")
+        } else if request.keepAlive, request.minorVersion == 0 {
+            buffer.writeStaticString("\r\nConnection: keep-alive")
+        }
+        buffer.writeStaticString("\r\n\r\n")
+        buffer.writeBytes(response.body)
+        return buffer
+    }
+
+    /// The client finished sending: what is left unread goes to the decoder, which sees the end
+    /// of input after it.
+    private func closeInput(context: ChannelHandlerContext) {
+        passingThrough = true
+        discarding = 0
+        if consumeUnread(context: context) {
+            context.fireChannelReadComplete()
+        }
+        context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard case .some(.inputClosed) = event as? ChannelEvent else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        if answering != nil {
+            inputClosedHeld = true
+        } else {
+            closeInput(context: context)
+        }
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if isAnswering {
+        if answering != nil {
             errorHeld = error
         } else {
             context.fireErrorCaught(error)
         }
     }
 
-    private var isAnswering: Bool {
-        if case .answering = state { return true }
-        return false
+    /// Called by `RoutedResponseCounter` when a routed response has been written completely.
+    fileprivate func routedResponseEnded() {
+        routedInFlight = max(0, routedInFlight - 1)
     }
 
     // MARK: Outbound
 
     func read(context: ChannelHandlerContext) {
-        if isAnswering, waiting.count >= Self.waitingLimit {
+        if answering != nil, (unread?.readableBytes ?? 0) >= Self.unreadLimit {
             readHeld = true
         } else {
             context.read()
         }
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) {
-            routedInFlight = max(0, routedInFlight - 1)
-        }
-        context.write(data, promise: promise)
-    }
-
-    /// The router's connection handling closes idle connections (graceful shutdown, idle
-    /// timeout); it does not see a token request being answered, so that close waits for it.
+    /// The router's connection handling closes idle connections (graceful shutdown); it does not
+    /// see a token request being answered, so that close waits for the answer.
     func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
-        if isAnswering, mode != .input {
+        if answering != nil, mode != .input {
             closeHeld = (mode, promise)
         } else {
             context.close(mode: mode, promise: promise)
         }
+    }
+}
+
+/// Sits behind NIO's HTTP/1 encoding side and tells `TokenEndpointHandler` when a routed response
+/// has been written completely, so token requests take the event-loop path again.
+private final class RoutedResponseCounter: ChannelOutboundHandler, RemovableChannelHandler {
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let handler: TokenEndpointHandler
+
+    init(handler: TokenEndpointHandler) {
+        self.handler = handler
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let isEnd = if case .end = unwrapOutboundIn(data) { true } else { false }
+        context.write(data, promise: promise)
+        if isEnd { handler.routedResponseEnded() }
     }
 }
