@@ -217,11 +217,10 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
         return buffer
     }
 
-    /// The client finished sending: what is left unread goes to the decoder, which sees the end
-    /// of input after it.
+    /// The client finished sending: what is left unread (past a refused body's rest) goes to the
+    /// decoder, which sees the end of input after it.
     private func closeInput(context: ChannelHandlerContext) {
         passingThrough = true
-        discarding = 0
         if consumeUnread(context: context) {
             context.fireChannelReadComplete()
         }
