@@ -72,21 +72,34 @@ public struct RefreshToken: Sendable, Equatable {
     public var sessionID: SessionID { SessionID(shard: shard, familyID: familyID) }
 
     /// Parses a token's text; anything that is not exactly of the token's shape is `invalid_grant`.
-    public static func parse(_ text: some Collection<UInt8>) throws -> RefreshToken {
+    public static func parse(_ text: [UInt8]) throws -> RefreshToken {
         guard text.count <= maximumLength, text.starts(with: prefix) else { throw malformed }
-        let parts = text.dropFirst(prefix.count).split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        guard parts.count == 5 else { throw malformed }
-        let masterKeyID = Array(parts[0])
-        let shard = Array(parts[1])
-        let familyID = Array(parts[2])
-        let mac = Array(parts[4])
+        // The five dot-separated parts after the prefix, found in one pass.
+        var ends: (Int, Int, Int, Int) = (0, 0, 0, 0)
+        var dots = 0
+        for index in prefix.count..<text.count where text[index] == UInt8(ascii: ".") {
+            switch dots {
+            case 0: ends.0 = index
+            case 1: ends.1 = index
+            case 2: ends.2 = index
+            case 3: ends.3 = index
+            default: throw malformed
+            }
+            dots += 1
+        }
+        guard dots == 4 else { throw malformed }
+        let masterKeyID = text[prefix.count..<ends.0]
+        let shard = text[(ends.0 + 1)..<ends.1]
+        let familyID = text[(ends.1 + 1)..<ends.2]
+        let mac = text[(ends.3 + 1)...]
         guard (1...8).contains(masterKeyID.count), masterKeyID.allSatisfy(isLowerAlphanumeric),
               shard.count == SessionID.shardLength, shard.allSatisfy(isLowerHex),
               familyID.count == SessionID.familyIDLength, familyID.allSatisfy(isBase64URL),
               mac.count == 43, mac.allSatisfy(isBase64URL),
-              let generation = parseDecimal(parts[3])
+              let generation = parseDecimal(text[(ends.2 + 1)..<ends.3])
         else { throw malformed }
-        return RefreshToken(masterKeyID: masterKeyID, shard: shard, familyID: familyID, generation: generation, mac: mac)
+        return RefreshToken(masterKeyID: Array(masterKeyID), shard: Array(shard), familyID: Array(familyID),
+                            generation: generation, mac: Array(mac))
     }
 
     private static var malformed: BatonError {

@@ -1,6 +1,5 @@
 import BatonCore
 import BatonCrypto
-import Foundation
 
 /// Authenticates the client of an OAuth request (RFC 6749 §2.3): `client_secret_basic`,
 /// `client_secret_post`, or a public client's bare `client_id`. Exactly one method per request.
@@ -39,16 +38,10 @@ struct ClientAuthenticator: Sendable {
     }
 
     private func credentials(authorization: String?, form: FormBody) throws -> (String, String?) {
-        if let authorization, authorization.lowercased().hasPrefix("basic ") {
+        if let authorization, let (id, secret) = try Self.basicCredentials(authorization) {
             guard form["client_secret"] == nil else {
                 throw BatonError(.invalidRequest, hint: "use one client authentication method, not several")
             }
-            guard let data = Data(base64Encoded: String(authorization.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
-                  let pair = String(data: data, encoding: .utf8), let colon = pair.firstIndex(of: ":")
-            else { throw BatonError(.invalidClient, hint: "malformed Basic credentials") }
-            // RFC 6749 §2.3.1: both halves are form-urlencoded before they are joined.
-            let id = try FormBody.decode(Array(pair[..<colon].utf8))
-            let secret = try FormBody.decode(Array(pair[pair.index(after: colon)...].utf8))
             if let formID = form["client_id"], formID != id {
                 throw BatonError(.invalidRequest, hint: "client_id does not match the Basic credentials")
             }
@@ -58,5 +51,40 @@ struct ClientAuthenticator: Sendable {
             throw BatonError(.invalidClient, hint: "client authentication is required")
         }
         return (id, form["client_secret"])
+    }
+
+    /// The client id and secret of a `Basic` authorization (RFC 7617; RFC 6749 §2.3.1: both
+    /// halves form-urlencoded before they are joined), read at the byte level; nil for another
+    /// scheme.
+    static func basicCredentials(_ authorization: String) throws -> (id: String, secret: String)? {
+        var authorization = authorization
+        return try authorization.withUTF8 { header -> (String, String)? in
+            let scheme = "basic ".utf8
+            guard header.count >= scheme.count,
+                  zip(header, scheme).allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }) else { return nil }
+            let malformed = BatonError(.invalidClient, hint: "malformed Basic credentials")
+            // The standard alphabet as base64url, padding and surrounding blanks dropped.
+            var encoded: [UInt8] = []
+            encoded.reserveCapacity(header.count - scheme.count)
+            var padding = 0
+            for byte in header[scheme.count...] where byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") {
+                switch byte {
+                case UInt8(ascii: "="): padding += 1
+                case _ where padding > 0: throw malformed
+                case UInt8(ascii: "+"): encoded.append(UInt8(ascii: "-"))
+                case UInt8(ascii: "/"): encoded.append(UInt8(ascii: "_"))
+                case UInt8(ascii: "-"), UInt8(ascii: "_"): throw malformed
+                default: encoded.append(byte)
+                }
+            }
+            guard padding <= 2, padding == 0 || (encoded.count + padding) % 4 == 0,
+                  let pair = try? Base64URL.decode(encoded), String(validating: pair, as: UTF8.self) != nil,
+                  let colon = pair.firstIndex(of: UInt8(ascii: ":"))
+            else { throw malformed }
+            return try pair.withUnsafeBytes { pair in
+                (try FormBody.decode(UnsafeRawBufferPointer(rebasing: pair[..<colon])),
+                 try FormBody.decode(UnsafeRawBufferPointer(rebasing: pair[(colon + 1)...])))
+            }
+        }
     }
 }

@@ -4,29 +4,51 @@ import NIOCore
 /// An `application/x-www-form-urlencoded` body, decoded at the byte level.
 /// RFC 6749 §3.2: a parameter sent twice, or bytes that are not UTF-8, are `invalid_request`.
 struct FormBody: Sendable {
-    private(set) var parameters: [String: String] = [:]
+    /// The parameters in body order; a form has a handful, so a scan beats hashing.
+    private var fields: [(name: String, value: String)] = []
 
-    /// Parses a body held in a buffer (over its raw bytes: indexing a `ByteBufferView` costs more).
+    /// More parameters than any Baton endpoint takes are refused, which also bounds the
+    /// duplicate check.
+    static let parameterLimit = 64
+
+    /// Parses a body held in a buffer, over its raw bytes.
     init(_ buffer: ByteBuffer) throws {
         self = try buffer.withUnsafeReadableBytes { try FormBody($0) }
     }
 
     /// Parses the body's bytes.
-    init(_ bytes: some Collection<UInt8>) throws {
-        for pair in bytes.split(separator: UInt8(ascii: "&")) {
-            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
-            let name = try Self.decode(parts[0])
-            let value = parts.count == 2 ? try Self.decode(parts[1]) : ""
+    init(_ bytes: [UInt8]) throws {
+        self = try bytes.withUnsafeBytes { try FormBody($0) }
+    }
+
+    /// Parses the body's bytes.
+    init(_ bytes: UnsafeRawBufferPointer) throws {
+        var start = 0
+        while start <= bytes.count {
+            var end = start
+            var equals = -1
+            while end < bytes.count, bytes[end] != UInt8(ascii: "&") {
+                if equals < 0, bytes[end] == UInt8(ascii: "=") { equals = end }
+                end += 1
+            }
+            defer { start = end + 1 }
+            guard end > start else { continue }
+            let name = try Self.decode(UnsafeRawBufferPointer(rebasing: bytes[start..<(equals < 0 ? end : equals)]))
+            let value = equals < 0 ? "" : try Self.decode(UnsafeRawBufferPointer(rebasing: bytes[(equals + 1)..<end]))
             guard !name.isEmpty else { continue }
-            guard parameters.updateValue(value, forKey: name) == nil else {
+            guard !fields.contains(where: { $0.name == name }) else {
                 throw BatonError(.invalidRequest, hint: "parameter '\(Self.printable(name))' is repeated")
             }
+            guard fields.count < Self.parameterLimit else {
+                throw BatonError(.invalidRequest, hint: "the form body has more than \(Self.parameterLimit) parameters")
+            }
+            fields.append((name, value))
         }
     }
 
     /// The value of a parameter; an empty value counts as absent (RFC 6749 §3.1).
     subscript(_ name: String) -> String? {
-        guard let value = parameters[name], !value.isEmpty else { return nil }
+        guard let value = fields.first(where: { $0.name == name })?.value, !value.isEmpty else { return nil }
         return value
     }
 
@@ -37,26 +59,37 @@ struct FormBody: Sendable {
     }
 
     /// Decodes one `application/x-www-form-urlencoded` component: `+` is a space, `%XX` a byte.
-    static func decode(_ component: some Collection<UInt8>) throws -> String {
+    static func decode(_ component: UnsafeRawBufferPointer) throws -> String {
+        guard component.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else {
+            return try utf8(component)
+        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(component.count)
-        var index = component.startIndex
-        while index != component.endIndex {
+        var index = 0
+        while index < component.count {
             let byte = component[index]
             if byte == UInt8(ascii: "+") {
                 bytes.append(UInt8(ascii: " "))
             } else if byte == UInt8(ascii: "%") {
-                let high = component.index(after: index)
-                guard high != component.endIndex, component.index(after: high) != component.endIndex,
-                      let h = hexValue(component[high]), let l = hexValue(component[component.index(after: high)])
+                guard index + 2 < component.count, let high = hexValue(component[index + 1]),
+                      let low = hexValue(component[index + 2])
                 else { throw BatonError(.invalidRequest, hint: "malformed percent-encoding in the form body") }
-                bytes.append(h << 4 | l)
-                index = component.index(after: high)
+                bytes.append(high << 4 | low)
+                index += 2
             } else {
                 bytes.append(byte)
             }
-            index = component.index(after: index)
+            index += 1
         }
+        return try bytes.withUnsafeBytes(utf8)
+    }
+
+    /// Decodes one component held in an array.
+    static func decode(_ component: [UInt8]) throws -> String {
+        try component.withUnsafeBytes { try decode($0) }
+    }
+
+    private static func utf8(_ bytes: UnsafeRawBufferPointer) throws -> String {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw BatonError(.invalidRequest, hint: "the form body is not valid UTF-8")
         }

@@ -21,7 +21,7 @@ struct RefreshTokenCodec: Sendable {
 
     /// Parses a presented token and checks its MAC in constant time; a forgery is `invalid_grant`
     /// and never reaches Redis.
-    func verify(_ text: some Collection<UInt8>) throws -> RefreshToken {
+    func verify(_ text: [UInt8]) throws -> RefreshToken {
         let token = try RefreshToken.parse(text)
         guard token.masterKeyID == keys.masterKeyID else {
             throw BatonError(.invalidGrant, hint: Self.invalidHint, debug: "refresh token from another master secret")
