@@ -31,14 +31,24 @@ import Testing
             expectError(try await worker.post("/oauth/token", form: ["grant_type": "client_credentials", "client_id": "app"]), 400, "unauthorized_client")
             expectError(try await worker.refresh(token, extra: ["scope": "read admin"]), 400, "invalid_scope")
 
-            // Repeated parameters, broken percent-encoding, bytes that are not UTF-8.
+            // Repeated parameters, broken percent-encoding, bytes that are not UTF-8, too many parameters.
+            let crowded = "grant_type=refresh_token&client_id=app&refresh_token=\(token)&"
+                + (1...64).map { "p\($0)=x" }.joined(separator: "&")
             for body in ["grant_type=refresh_token&grant_type=refresh_token&client_id=app",
                          "grant_type=refresh_token&client_id=app&refresh_token=%zz",
-                         "grant_type=refresh_token&client_id=app&refresh_token=%ff%fe"] {
+                         "grant_type=refresh_token&client_id=app&refresh_token=%ff%fe", crowded] {
                 let response = try await HTTPTestClient.send("POST", port: worker.port, path: "/oauth/token",
                                                              headers: [("Content-Type", "application/x-www-form-urlencoded")],
                                                              body: Array(body.utf8))
                 expectError(response, 400, "invalid_request")
+            }
+            // Basic credentials that are not base64 of `id:secret`.
+            for credentials in ["Basic !!!!", "Basic bm8tY29sb24=", "basic bG9naW46eA="] {
+                let response = try await HTTPTestClient.send("POST", port: worker.port, path: "/oauth/token",
+                                                             headers: [("Content-Type", "application/x-www-form-urlencoded"),
+                                                                       ("Authorization", credentials)],
+                                                             body: Array("grant_type=refresh_token&refresh_token=\(token)".utf8))
+                expectError(response, 401, "invalid_client")
             }
             #expect(try await worker.redis.send("DBSIZE") == generation)
             #expect(try await worker.refresh(token).status == 200)
