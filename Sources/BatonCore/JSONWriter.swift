@@ -93,8 +93,7 @@ public struct JSONWriter: Sendable {
             case 0x0D: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
             case 0x09: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
             default:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+                bytes += Array("\\u00".utf8) + Hex.encode(CollectionOfOne(byte))
             }
         }
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart...]))

@@ -60,8 +60,7 @@ struct ClientAuthenticator: Sendable {
         var authorization = authorization
         return try authorization.withUTF8 { header -> (String, String)? in
             let scheme = "basic ".utf8
-            guard header.count >= scheme.count,
-                  zip(header, scheme).allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }) else { return nil }
+            guard header.prefix(scheme.count).equalsIgnoringASCIICase(scheme) else { return nil }
             let malformed = BatonError(.invalidClient, hint: "malformed Basic credentials")
             // The standard alphabet as base64url, padding and surrounding blanks dropped.
             var encoded: [UInt8] = []

@@ -20,19 +20,9 @@ extension Request {
 
 /// Refuses (415) a `Content-Type` whose media type, parameters and case aside, is not `expected`.
 func requireMediaType(_ contentType: String?, _ expected: String) throws {
-    guard let contentType, mediaType(of: contentType).elementsEqual(expected.utf8, by: { asciiLowercased($0) == $1 }) else {
+    // The media type is what comes before any `;`, without surrounding blanks.
+    guard let contentType, contentType.utf8.prefix(while: { $0 != UInt8(ascii: ";") }).trimmingBlanks
+        .equalsIgnoringASCIICase(expected.utf8) else {
         throw BatonError(.unsupportedMediaType, hint: "the request body must be \(expected)")
     }
-}
-
-/// The media type of a `Content-Type` value: before any `;`, without surrounding spaces or tabs.
-private func mediaType(of contentType: String) -> Substring.UTF8View {
-    var type = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }
-    while let first = type.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { type = type.dropFirst() }
-    while let last = type.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { type = type.dropLast() }
-    return type
-}
-
-private func asciiLowercased(_ byte: UInt8) -> UInt8 {
-    (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
 }

@@ -70,10 +70,10 @@ struct RequestFrame: Equatable {
                 frame.contentLength = length
             case .connection:
                 for option in field.value.split(separator: UInt8(ascii: ",")) {
-                    let option = trimmed(option)
-                    if equalIgnoringCase(option, "close") { close = true }
-                    if equalIgnoringCase(option, "keep-alive") { keepAlive = true }
-                    if equalIgnoringCase(option, "upgrade") { return .unframeable }
+                    let option = option.trimmingBlanks
+                    if option.equalsIgnoringASCIICase("close".utf8) { close = true }
+                    if option.equalsIgnoringASCIICase("keep-alive".utf8) { keepAlive = true }
+                    if option.equalsIgnoringASCIICase("upgrade".utf8) { return .unframeable }
                 }
             case .transferEncoding, .expect, .upgrade:
                 return .unframeable
@@ -102,7 +102,6 @@ struct RequestFrame: Equatable {
         }
         return value
     }
-
 }
 
 private let cr = UInt8(ascii: "\r")
@@ -110,35 +109,19 @@ private let lf = UInt8(ascii: "\n")
 private let space = UInt8(ascii: " ")
 private let tab = UInt8(ascii: "\t")
 
-/// `bytes` without leading and trailing spaces and tabs.
-private func trimmed(_ bytes: UnsafeRawBufferPointer.SubSequence) -> UnsafeRawBufferPointer.SubSequence {
-    var bytes = bytes
-    while let first = bytes.first, first == space || first == tab { bytes = bytes.dropFirst() }
-    while let last = bytes.last, last == space || last == tab { bytes = bytes.dropLast() }
-    return bytes
-}
-
-/// ASCII case-insensitive comparison with a lowercase string.
-private func equalIgnoringCase(_ bytes: UnsafeRawBufferPointer.SubSequence, _ lowercase: StaticString) -> Bool {
-    lowercase.withUTF8Buffer { expected in
-        bytes.count == expected.count
-            && zip(bytes, expected).allSatisfy { ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0) == $1 }
-    }
-}
-
 /// The header names the framing looks at.
 private enum FieldName {
     case contentLength, transferEncoding, connection, expect, upgrade, contentType, authorization, other
 
     init(_ name: UnsafeRawBufferPointer.SubSequence) {
         switch name.count {
-        case 6 where equalIgnoringCase(name, "expect"): self = .expect
-        case 7 where equalIgnoringCase(name, "upgrade"): self = .upgrade
-        case 10 where equalIgnoringCase(name, "connection"): self = .connection
-        case 12 where equalIgnoringCase(name, "content-type"): self = .contentType
-        case 13 where equalIgnoringCase(name, "authorization"): self = .authorization
-        case 14 where equalIgnoringCase(name, "content-length"): self = .contentLength
-        case 17 where equalIgnoringCase(name, "transfer-encoding"): self = .transferEncoding
+        case 6 where name.equalsIgnoringASCIICase("expect".utf8): self = .expect
+        case 7 where name.equalsIgnoringASCIICase("upgrade".utf8): self = .upgrade
+        case 10 where name.equalsIgnoringASCIICase("connection".utf8): self = .connection
+        case 12 where name.equalsIgnoringASCIICase("content-type".utf8): self = .contentType
+        case 13 where name.equalsIgnoringASCIICase("authorization".utf8): self = .authorization
+        case 14 where name.equalsIgnoringASCIICase("content-length".utf8): self = .contentLength
+        case 17 where name.equalsIgnoringASCIICase("transfer-encoding".utf8): self = .transferEncoding
         default: self = .other
         }
     }
@@ -182,7 +165,7 @@ private struct HeadReader {
             position = start
             return nil
         }
-        return (FieldName(name), trimmed(value))
+        return (FieldName(name), value.trimmingBlanks)
     }
 
     /// The line at `position` without its CRLF; nil at the end or at a CR not followed by LF

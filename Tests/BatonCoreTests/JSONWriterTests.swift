@@ -1,0 +1,22 @@
+import BatonCore
+import Testing
+
+/// JSON written at the byte level: members in order, strings escaped as RFC 8259 §7 requires.
+@Suite struct JSONWriterTests {
+    private func json(_ build: (inout JSONWriter) -> Void) -> String {
+        var writer = JSONWriter()
+        build(&writer)
+        return String(decoding: writer.finish(), as: UTF8.self)
+    }
+
+    @Test func membersAreWrittenInOrder() {
+        #expect(json { $0.member("a", "x"); $0.member("n", Int64(-3)); $0.member("b", true) } == #"{"a":"x","n":-3,"b":true}"#)
+    }
+
+    @Test func stringsAreEscaped() {
+        #expect(json { $0.member("s", "q\"b\\n\nr\rt\t") } == #"{"s":"q\"b\\n\nr\rt\t"}"#)
+        #expect(json { $0.member("c", "\u{01}x\u{1F}") } == #"{"c":"\u0001x\u001f"}"#)
+        #expect(json { $0.member("u", "é ✓ \u{7F}") } == "{\"u\":\"é ✓ \u{7F}\"}", "non-ASCII and DEL pass as they are")
+        #expect(json { $0.member("e", "") } == #"{"e":""}"#)
+    }
+}
