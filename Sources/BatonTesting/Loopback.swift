@@ -14,7 +14,7 @@ public func freeLoopbackPort() throws -> Int {
         guard handedOut.withLock({ $0.insert(port).inserted }) else { continue }
         if isFree(port: port) { return port }
     }
-    throw RedisServerError(message: "no free loopback port found between 10000 and 32000")
+    throw FixtureError("no free loopback port found between 10000 and 32000")
 }
 
 private let handedOut = Mutex<Set<Int>>([])

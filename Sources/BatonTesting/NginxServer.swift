@@ -34,7 +34,7 @@ public final class NginxServer: Sendable {
         configuration: (_ port: Int, _ directory: String) throws -> String
     ) async throws -> NginxServer {
         guard let binary = ChildProcess.executable(named: "nginx") else {
-            throw RedisServerError(message: "nginx not found: scripts/install-deps.sh installs it")
+            throw FixtureError("nginx not found: scripts/install-deps.sh installs it")
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-nginx-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -50,7 +50,7 @@ public final class NginxServer: Sendable {
             guard master.isRunning else {
                 let logs = [output, directory + "/error.log"].compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }
                 try? FileManager.default.removeItem(atPath: directory)
-                throw RedisServerError(message: "nginx exited at start: \(logs.joined(separator: "\n"))")
+                throw FixtureError("nginx exited at start: \(logs.joined(separator: "\n"))")
             }
             if let response = try? await HTTPTestClient.send("GET", port: port, path: readyPath, timeout: .seconds(1)), isReady(response) {
                 return nginx
@@ -58,7 +58,7 @@ public final class NginxServer: Sendable {
             try await Task.sleep(for: .milliseconds(20))
         }
         await nginx.stop()
-        throw RedisServerError(message: "nginx did not answer GET \(readyPath) on port \(port)")
+        throw FixtureError("nginx did not answer GET \(readyPath) on port \(port)")
     }
 
     /// SIGTERM to the master, which stops its workers and exits; after 5 s, SIGKILL to `stragglers`

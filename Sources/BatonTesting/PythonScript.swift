@@ -34,7 +34,7 @@ public func runToCompletion(
     let status = await child.waitForExit()
     watchdog?.cancel()
     if let timeout, await watchdog?.value == true {
-        throw RedisServerError(message: "\(executable) did not finish within \(timeout)")
+        throw FixtureError("\(executable) did not finish within \(timeout)")
     }
     return (ChildProcess.exitCode(status), (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
 }
@@ -45,7 +45,7 @@ public enum PythonScript {
     public static func run(_ source: String, arguments: [String] = []) async throws -> String {
         let (status, output) = try await runToCompletion("python3", ["-c", source] + arguments)
         guard status == 0 else {
-            throw RedisServerError(message: "python3 failed (\(status)): \(output)")
+            throw FixtureError("python3 failed (\(status)): \(output)")
         }
         return output
     }

@@ -61,7 +61,7 @@ public final class RedisServer: @unchecked Sendable {
             do {
                 try await server.launch()
                 return server
-            } catch let error as RedisServerError where attempt < 3 && error.message.contains("exited at start") {
+            } catch let error as FixtureError where attempt < 3 && error.description.contains("exited at start") {
                 continue
             }
         }
@@ -124,25 +124,18 @@ public final class RedisServer: @unchecked Sendable {
         while ContinuousClock.now < deadline {
             if Self.canConnect(port: port), FileManager.default.fileExists(atPath: socketPath) { return }
             guard lock.withLock({ process?.isRunning ?? false }) else {
-                throw RedisServerError(message: "redis-server exited at start; see \(directory.path)/redis.log")
+                throw FixtureError("redis-server exited at start; see \(directory.path)/redis.log")
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw RedisServerError(message: "redis-server did not accept connections on port \(port) within 10 s")
+        throw FixtureError("redis-server did not accept connections on port \(port) within 10 s")
     }
 
     /// The path of `name` on `$PATH`, or an error that says how to install it.
     static func findExecutable(_ name: String) throws -> String {
         guard let path = ChildProcess.executable(named: name) else {
-            throw RedisServerError(message: "\(name) not found on PATH: run `make deps`")
+            throw FixtureError("\(name) not found on PATH: run `make deps`")
         }
         return path
     }
-}
-
-/// Why a test Redis server could not be started.
-public struct RedisServerError: Error, CustomStringConvertible {
-    /// What went wrong.
-    public let message: String
-    public var description: String { message }
 }

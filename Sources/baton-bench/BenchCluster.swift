@@ -29,7 +29,7 @@ final class BenchCluster: Sendable {
         let cluster = BenchCluster(port: port, dataDirectory: dataDirectory, supervisor: supervisor)
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
-            guard supervisor.isRunning else { throw BenchError("baton cluster exited at start; see \(directory)/cluster.log") }
+            guard supervisor.isRunning else { throw FixtureError("baton cluster exited at start; see \(directory)/cluster.log") }
             if cluster.workerPIDs.count == workers,
                let ready = try? await HTTPTestClient.send("GET", port: port, path: "/readyz", timeout: .seconds(1)),
                ready.status == 200 {
@@ -38,7 +38,7 @@ final class BenchCluster: Sendable {
             try await Task.sleep(for: .milliseconds(100))
         }
         await cluster.stop()
-        throw BenchError("baton cluster did not become ready within 60 s; see \(directory)/cluster.log")
+        throw FixtureError("baton cluster did not become ready within 60 s; see \(directory)/cluster.log")
     }
 
     var url: String { "http://127.0.0.1:\(port)" }
@@ -66,10 +66,4 @@ final class BenchCluster: Sendable {
         supervisor.signal(SIGTERM)
         _ = await supervisor.waitForExit()
     }
-}
-
-/// A benchmark that could not be run.
-struct BenchError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

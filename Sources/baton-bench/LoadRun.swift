@@ -27,7 +27,7 @@ struct LoadRun: Sendable, Encodable {
     /// Runs baton-load with `arguments` plus `--json json`, sampling the cluster once a second.
     static func run(_ load: String, _ arguments: [String], json: String, cluster: BenchCluster) async throws -> LoadRun {
         let workers = cluster.workerPIDs
-        guard let redis = cluster.redisPID else { throw BenchError("the embedded redis-server is not running") }
+        guard let redis = cluster.redisPID else { throw FixtureError("the embedded redis-server is not running") }
         let processes = workers + [redis]
         let before = try processes.map { try ProcessStat(pid: $0) }
         var resident = before.dropLast().map { [$0.residentKiB] }
@@ -45,7 +45,7 @@ struct LoadRun: Sendable, Encodable {
         }
         guard status == 0 || status == 1, let data = FileManager.default.contents(atPath: json),
               let report = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { throw BenchError("baton-load exited with \(status):\n\(output)") }
+        else { throw FixtureError("baton-load exited with \(status):\n\(output)") }
         if status == 1 { print(output) }
         let requests = report["requests"] as? Int ?? 0
         let perRequest = { (microseconds: Double) in requests > 0 ? microseconds / Double(requests) : 0 }

@@ -4,95 +4,41 @@ import BatonSystem
 import BatonTesting
 import Foundation
 
-/// The package root, found from this file.
-private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-
-/// Real `baton serve` workers (the debug build, or `$BATON_BINARY`) on free ports sharing a
-/// redis-server from the fixture, a master secret and an admin token; and the `baton-load` binary
-/// to run at them.
+/// Real `baton serve` workers (the debug build, or `$BATON_BINARY`) sharing a redis-server from
+/// the fixture, a master secret and an admin token; and the `baton-load` binary to run at them.
 final class BatonServeFixture: Sendable {
-    static let batonBinary = ProcessInfo.processInfo.environment["BATON_BINARY"] ?? packageRoot.appendingPathComponent(".build/debug/baton").path
-    static let loadBinary = ProcessInfo.processInfo.environment["BATON_LOAD_BINARY"]
-        ?? packageRoot.appendingPathComponent(".build/debug/baton-load").path
+    static let loadBinary = builtExecutable("baton-load", overriddenBy: "BATON_LOAD_BINARY")
 
-    let redis: RedisServer
-    /// The workers' ports; the first one also serves the admin calls of the tests.
-    let ports: [Int]
-    let processes: [ChildProcess]
-    let directory: String
+    let processes: BatonServeProcesses
     let adminToken: String
 
+    /// The workers' ports; the first one also serves the admin calls of the tests.
+    var ports: [Int] { processes.workers.map(\.port) }
+    /// Where the workers' logs and the runs' reports go.
+    var directory: String { processes.directory }
     /// The first worker's port.
     var port: Int { ports[0] }
     /// The first worker's base URL.
     var url: String { "http://127.0.0.1:\(port)" }
 
-    private init(redis: RedisServer, ports: [Int], processes: [ChildProcess], directory: String, adminToken: String) {
-        self.redis = redis
-        self.ports = ports
+    private init(processes: BatonServeProcesses, adminToken: String) {
         self.processes = processes
-        self.directory = directory
         self.adminToken = adminToken
     }
 
     /// Starts Redis and `workers` workers sharing it, and waits until every worker is ready.
     static func start(workers: Int = 1) async throws -> BatonServeFixture {
-        let redis = try await RedisServer.start()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-load-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        // In a file: a base64 value that starts with "/" would be taken for a path.
-        let secretFile = directory + "/master.secret"
-        guard FileManager.default.createFile(atPath: secretFile, contents: Data(Data(try Random.bytes(count: 32)).base64EncodedString().utf8),
-                                             attributes: [.posixPermissions: 0o600])
-        else { throw FixtureError("cannot write \(secretFile)") }
+        let secret = Data(try Random.bytes(count: 32)).base64EncodedString()
         let adminToken = "admin-" + Base64URL.encodeToString(try Random.bytes(count: 24))   // never starts with "-"
-        var ports: [Int] = []
-        var processes: [ChildProcess] = []
-        for index in 0..<workers {
-            let port = try freeLoopbackPort()
-            ports.append(port)
-            processes.append(try ChildProcess.spawn(batonBinary, [
-                "serve", "--port", String(port), "--redis", redis.url, "--master-secret", secretFile, "--admin-token", adminToken,
-                "--data-dir", directory, "--log-level", "warning",
-            ], outputPath: directory + "/serve-\(index).log"))
-        }
-        let fixture = BatonServeFixture(redis: redis, ports: ports, processes: processes, directory: directory, adminToken: adminToken)
-        do {
-            for index in 0..<workers { try await fixture.waitUntilReady(index) }
-        } catch {
-            await fixture.stop()
-            throw error
-        }
-        return fixture
+        let processes = try await BatonServeProcesses.start(
+            count: workers, binary: builtExecutable("baton", overriddenBy: "BATON_BINARY"),
+            arguments: ["--master-secret", secret, "--admin-token", adminToken, "--log-level", "warning"])
+        return BatonServeFixture(processes: processes, adminToken: adminToken)
     }
 
-    private func waitUntilReady(_ index: Int) async throws {
-        for _ in 0..<500 {
-            guard processes[index].isRunning else {
-                let status = ChildProcess.exitCode(await processes[index].waitForExit())
-                let output = (try? String(contentsOfFile: directory + "/serve-\(index).log", encoding: .utf8)) ?? ""
-                throw FixtureError("baton serve exited at start with status \(status): \(output)")
-            }
-            if let ready = try? await HTTPTestClient.send("GET", port: ports[index], path: "/readyz", timeout: .seconds(1)),
-               ready.status == 200 {
-                return
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        throw FixtureError("baton serve did not become ready")
-    }
-
-    /// Stops the workers (SIGTERM, then SIGKILL) and Redis.
+    /// Stops the workers and Redis.
     func stop() async {
-        for process in processes { process.signal(SIGTERM) }
-        for process in processes {
-            for _ in 0..<300 where process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
-            process.signal(SIGKILL)
-            await process.waitForExit()
-        }
-        redis.stop()
-        try? FileManager.default.removeItem(atPath: directory)
+        await processes.stop()
     }
 
     /// Runs `body` with a started fixture and stops it afterwards.
@@ -148,14 +94,5 @@ final class BatonServeFixture: Sendable {
     /// Runs `baton-load` to completion.
     func load(_ arguments: [String]) async throws -> LoadRun {
         try await startLoad(arguments).finish()
-    }
-}
-
-/// Why the fixture could not start.
-struct FixtureError: Error, CustomStringConvertible {
-    let description: String
-
-    init(_ description: String) {
-        self.description = description
     }
 }

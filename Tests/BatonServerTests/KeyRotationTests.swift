@@ -20,7 +20,7 @@ import Testing
             if try await cluster.activeKeyIDs().allSatisfy({ $0 == kid }) { return ContinuousClock.now - returned }
             try await Task.sleep(for: .milliseconds(2))
         }
-        throw TestFailure("workers did not converge on \(kid) within \(limit)")
+        throw FixtureError("workers did not converge on \(kid) within \(limit)")
     }
 
     private func percentile(_ values: [Duration], _ p: Double) -> Duration {

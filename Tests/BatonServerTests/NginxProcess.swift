@@ -7,14 +7,13 @@ import Foundation
 enum NginxProcess {
     /// `docker/nginx.conf` with its upstream servers and listen port replaced.
     static func configuration(workerPorts: [Int], port: Int) throws -> String {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        var text = try String(contentsOf: root.appendingPathComponent("docker/nginx.conf"), encoding: .utf8)
+        var text = try String(contentsOfFile: packageRoot + "/docker/nginx.conf", encoding: .utf8)
         for (index, workerPort) in workerPorts.enumerated() {
             let name = "server baton-\(index + 1):8080"
-            guard text.contains(name) else { throw TestFailure("docker/nginx.conf has no `\(name)` line") }
+            guard text.contains(name) else { throw FixtureError("docker/nginx.conf has no `\(name)` line") }
             text = text.replacingOccurrences(of: name, with: "server 127.0.0.1:\(workerPort)")
         }
-        guard text.contains("listen 8080;") else { throw TestFailure("docker/nginx.conf has no `listen 8080;` line") }
+        guard text.contains("listen 8080;") else { throw FixtureError("docker/nginx.conf has no `listen 8080;` line") }
         return text.replacingOccurrences(of: "listen 8080;", with: "listen 127.0.0.1:\(port);")
     }
 

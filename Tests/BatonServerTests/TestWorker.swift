@@ -54,7 +54,7 @@ final class TestWorker: Sendable {
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         let running = Task { try await group.run() }
         var ports = portStream.makeAsyncIterator()
-        guard let port = await ports.next() else { throw TestFailure("the worker did not start") }
+        guard let port = await ports.next() else { throw FixtureError("the worker did not start") }
         return TestWorker(redisServer: redisServer, redis: redis, port: port, masterSecret: secret, logs: logs,
                           group: group, running: running)
     }
@@ -110,7 +110,7 @@ final class TestWorker: Sendable {
         let body = #"{"client_id":"\#(id)"\#(extra.isEmpty ? "" : "," + extra)}"#
         let response = try await admin("POST", "/admin/clients", json: body)
         guard response.status == 201, let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] else {
-            throw TestFailure("creating client \(id) failed: \(response.status) \(response.text)")
+            throw FixtureError("creating client \(id) failed: \(response.status) \(response.text)")
         }
         return object["client_secret"] as? String
     }
@@ -130,7 +130,7 @@ final class TestWorker: Sendable {
         body += "}"
         let response = try await postJSON("/v1/sessions", body, headers: [Self.basic("login", clients.loginSecret)])
         guard response.status == 201, let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] else {
-            throw TestFailure("creating a session failed: \(response.status) \(response.text)")
+            throw FixtureError("creating a session failed: \(response.status) \(response.text)")
         }
         return object
     }
@@ -198,10 +198,4 @@ final class LogRecorder: LogHandler, Sendable {
 
     /// Every line so far.
     var all: [String] { lines.withLock { $0 } }
-}
-
-/// A fixture step that did not work out.
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

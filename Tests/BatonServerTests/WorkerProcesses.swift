@@ -4,84 +4,37 @@ import BatonTesting
 import Foundation
 
 /// The `baton` executable this package built (or `$BATON_BINARY`).
-let batonBinary: String = {
-    if let path = ProcessInfo.processInfo.environment["BATON_BINARY"] { return path }
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    return root.appendingPathComponent(".build/debug/baton").path
-}()
-
-/// Waits until the worker on `port` answers `/readyz` with 200.
-func waitUntilReady(port: Int, _ child: ChildProcess, logPath: String) async throws {
-    for _ in 0..<1000 {
-        guard child.isRunning else {
-            throw TestFailure("baton serve exited at start: \((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")")
-        }
-        if let ready = try? await HTTPTestClient.send("GET", port: port, path: "/readyz", timeout: .seconds(1)), ready.status == 200 {
-            return
-        }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    throw TestFailure("baton serve did not become ready")
-}
+let batonBinary = builtExecutable("baton", overriddenBy: "BATON_BINARY")
 
 /// Several `baton serve` processes on one redis-server, sharing the master secret and admin
 /// token, as a platform team runs them behind a load balancer.
 final class WorkerProcesses: Sendable {
-    struct Worker: Sendable {
-        let port: Int
-        let process: ChildProcess
-        let logPath: String
-    }
-
-    let redis: RedisServer
+    let processes: BatonServeProcesses
     let masterSecret: String
     let adminToken = "cluster-admin-token"
-    let directory: String
-    let workers: [Worker]
 
-    private init(redis: RedisServer, masterSecret: String, directory: String, workers: [Worker]) {
-        self.redis = redis
+    var redis: RedisServer { processes.redis }
+    var workers: [BatonServeProcesses.Worker] { processes.workers }
+    var directory: String { processes.directory }
+
+    private init(processes: BatonServeProcesses, masterSecret: String) {
+        self.processes = processes
         self.masterSecret = masterSecret
-        self.directory = directory
-        self.workers = workers
     }
 
     /// Starts `count` workers with `extra` arguments and waits until all are ready.
     static func start(count: Int, extra: [String] = [], appendOnly: Bool = false) async throws -> WorkerProcesses {
-        let redis = try await RedisServer.start(appendOnly: appendOnly)
         let secret = try MasterSecret.generate().base64
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-workers-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var workers: [Worker] = []
-        for index in 0..<count {
-            let port = try freeLoopbackPort()
-            let log = "\(directory)/worker-\(index).log"
-            let process = try ChildProcess.spawn(batonBinary, [
-                "serve", "--port", String(port), "--redis", redis.url, "--master-secret", secret,
-                "--admin-token", "cluster-admin-token", "--issuer", "https://baton.test", "--data-dir", directory,
-            ] + extra, outputPath: log)
-            workers.append(Worker(port: port, process: process, logPath: log))
-        }
-        let cluster = WorkerProcesses(redis: redis, masterSecret: secret, directory: directory, workers: workers)
-        do {
-            for worker in workers { try await waitUntilReady(port: worker.port, worker.process, logPath: worker.logPath) }
-        } catch {
-            await cluster.stop()
-            throw error
-        }
-        return cluster
+        let processes = try await BatonServeProcesses.start(
+            count: count, binary: batonBinary,
+            arguments: ["--master-secret", secret, "--admin-token", "cluster-admin-token", "--issuer", "https://baton.test"] + extra,
+            appendOnly: appendOnly)
+        return WorkerProcesses(processes: processes, masterSecret: secret)
     }
 
-    /// Stops every worker (SIGTERM, then SIGKILL) and the redis-server.
+    /// Stops every worker and the redis-server.
     func stop() async {
-        for worker in workers { worker.process.signal(SIGTERM) }
-        for worker in workers {
-            for _ in 0..<500 where worker.process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
-            worker.process.signal(SIGKILL)
-            await worker.process.waitForExit()
-        }
-        redis.stop()
-        try? FileManager.default.removeItem(atPath: directory)
+        await processes.stop()
     }
 
     /// Runs a `baton` management command against this cluster's Redis and secret.
@@ -103,9 +56,9 @@ final class WorkerProcesses: Sendable {
     func standardClients() async throws -> String {
         let login = try await cli(["clients", "add", "login", "--permission", "sessions"])
         guard login.status == 0, let secret = login.output.split(separator: "\n").first(where: { $0.hasPrefix("client_secret:") })?
-            .split(separator: " ")[1] else { throw TestFailure("no client secret in: \(login.output)") }
+            .split(separator: " ")[1] else { throw FixtureError("no client secret in: \(login.output)") }
         let app = try await cli(["clients", "add", "app", "--public"])
-        guard app.status == 0 else { throw TestFailure("adding the app client failed: \(app.output)") }
+        guard app.status == 0 else { throw FixtureError("adding the app client failed: \(app.output)") }
         return String(secret)
     }
 
@@ -121,11 +74,11 @@ final class WorkerProcesses: Sendable {
             if let token = response.json["refresh_token"] as? String { return token }
             guard response.status == 503, attempt < 3 else {
                 let log = (try? String(contentsOfFile: workers[index].logPath, encoding: .utf8)) ?? ""
-                throw TestFailure("no session: \(response.text); worker log ends:\n\(log.split(separator: "\n").suffix(8).joined(separator: "\n"))")
+                throw FixtureError("no session: \(response.text); worker log ends:\n\(log.split(separator: "\n").suffix(8).joined(separator: "\n"))")
             }
             try await Task.sleep(for: .milliseconds(200))
         }
-        throw TestFailure("no session")
+        throw FixtureError("no session")
     }
 
     /// Presents a refresh token to worker `index` as the `app` client.
