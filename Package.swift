@@ -117,6 +117,7 @@ let package = Package(
                 "BatonCrypto",
                 "BatonSystem",
                 "BatonTesting",
+                "BatonLoad",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -18,14 +18,14 @@ final class BenchCluster: Sendable {
 
     /// Starts `workers` workers (log level warning: one info line per request is a cost of its
     /// own, measured separately) and waits until every one answers `/readyz`.
-    static func start(baton: String, workers: Int, directory: String, extra: [String] = []) async throws -> BenchCluster {
+    static func start(baton: String, workers: Int, directory: String) async throws -> BenchCluster {
         let port = try freeLoopbackPort()
         let dataDirectory = directory + "/data"
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let supervisor = try ChildProcess.spawn(baton, [
             "cluster", "--workers", String(workers), "--port", String(port), "--data-dir", dataDirectory,
             "--log-level", "warning",
-        ] + extra, outputPath: directory + "/cluster.log")
+        ], outputPath: directory + "/cluster.log")
         let cluster = BenchCluster(port: port, dataDirectory: dataDirectory, supervisor: supervisor)
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {

@@ -1,3 +1,4 @@
+import BatonLoad
 import Foundation
 
 /// What `make bench` found: Baton's closed- and open-loop runs, where the CPU went, the machine's
@@ -9,14 +10,22 @@ struct BenchReport: Encodable {
     var threads: Int
     var seconds: Int
     var closed: [LoadRun]
-    var median: LoadRun
     var open: LoadRun
     var limits: LimitsReport
     var model: CostModel
     /// Redis `used_memory` added per live family (nil if none was added).
     var redisBytesPerFamily: Double?
+
+    /// The closed-loop run of median throughput, which the cost model is set against.
+    var median: LoadRun { Self.median(of: closed) }
+
     /// Per worker and closed run: resident KiB at the start, at the end, and the most seen.
-    var workerResidentKiB: [[Int]]
+    var workerResidentKiB: [[Int]] { closed.flatMap(\.workerResidentKiB).map { [$0.start, $0.end, $0.peak] } }
+
+    /// The run of median throughput among `runs`.
+    static func median(of runs: [LoadRun]) -> LoadRun {
+        runs.sorted { $0.throughput < $1.throughput }[runs.count / 2]
+    }
 
     /// Whether every run passed its correctness checks.
     var passed: Bool { closed.allSatisfy(\.passed) && open.passed }
@@ -51,18 +60,18 @@ struct BenchReport: Encodable {
 
     /// The one table: Baton next to the machine's limits and the cost model.
     func printSummary() {
-        let f = { (value: Double, decimals: Int) in String(format: "%.\(decimals)f", value) }
-        let latency = { (run: LoadRun, key: String) in f(run.latency[key] ?? .nan, 2) }
+        let f = LimitsBenchmark.format
+        let latency = { (run: LoadRun, percentile: KeyPath<LatencySummary, Double>) in f(run.latency[keyPath: percentile], 2) }
         print()
         print("make bench — \(limits.machine.cores) cores, \(limits.machine.cpuModel); load generator, \(workers) workers and Redis on the same machine")
         printTable(header: ["", "per s", "p50 ms", "p99 ms", "CPU-µs per op"], rows: [
-            ["Baton refresh, closed loop (median of \(closed.count))", f(median.throughput, 0), latency(median, "p50"), latency(median, "p99"),
+            ["Baton refresh, closed loop (median of \(closed.count))", f(median.throughput, 0), latency(median, \.p50), latency(median, \.p99),
              f(median.workerMicroseconds + median.redisMicroseconds + median.loadGeneratorMicroseconds, 1)],
             ["  runs", closed.map { f($0.throughput, 0) }.joined(separator: " / "), "", "", ""],
             ["  worker CPU", "", "", "", f(median.workerMicroseconds, 1)],
             ["  Redis CPU", "", "", "", f(median.redisMicroseconds, 1)],
             ["  baton-load CPU", "", "", "", f(median.loadGeneratorMicroseconds, 1)],
-            ["Baton refresh, open loop at 70%", f(open.throughput, 0), latency(open, "p50"), latency(open, "p99"), ""],
+            ["Baton refresh, open loop at 70%", f(open.throughput, 0), latency(open, \.p50), latency(open, \.p99), ""],
             ["ES256 signature (openssl speed)", f(limits.es256.signsPerSecond, 0), "", "", f(limits.es256.cpuMicroseconds, 1)],
             ["rotation script (redis-benchmark)", f(limits.script.callsPerSecond, 0), "", "", f(limits.script.redisCPUMicrosecondsPerCall, 1)],
             ["HTTP request (wrk → nginx), server", f(limits.http.requestsPerSecond, 0), "", "", f(limits.http.serverCPUMicroseconds, 1)],

@@ -69,10 +69,6 @@ struct CryptoBenchmark: AsyncParsableCommand {
         print(" openssl speed signs a 20-byte digest for ECDSA/RSA; scaling = ours \(threads)T / ours 1T)")
     }
 
-    private func median(_ values: [Double]) -> Double {
-        values.sorted()[values.count / 2]
-    }
-
     private static func format(_ value: Double) -> String {
         value.isNaN ? "n/a" : String(Int(value.rounded()))
     }

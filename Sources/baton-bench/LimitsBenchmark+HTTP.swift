@@ -1,6 +1,7 @@
 import ArgumentParser
 import BatonCore
 import BatonCrypto
+import BatonLoad
 import BatonTesting
 import Foundation
 
@@ -27,7 +28,9 @@ extension LimitsBenchmark {
                 }
                 let serverUsed = try ProcessStat(pid: nginx.workerPID).cpuMicroseconds - before
                 guard status == 0 else { throw ValidationError("wrk exited with \(status): \(output)") }
-                let (requests, rate) = try wrkResult(output)
+                let result = try WrkResult.parse(output, threads: 1, command: ["wrk"] + arguments)
+                guard result.errors == 0, result.requests > 0 else { throw ValidationError("wrk saw failed requests: \(output)") }
+                let (requests, rate) = (result.requests, result.requestsPerSecond)
                 rates.append(rate)
                 serverCPU.append(serverUsed / Double(requests))
                 clientCPU.append(wrkCPU / Double(requests))
@@ -58,19 +61,5 @@ extension LimitsBenchmark {
         let signingInput = Base64URL.encodeToString(Array(header.utf8)) + "." + Base64URL.encodeToString(Array(claims.utf8))
         let accessToken = signingInput + "." + Base64URL.encodeToString(try key.sign(Array(signingInput.utf8)))
         return #"{"access_token":"\#(accessToken)","token_type":"Bearer","expires_in":300,"refresh_token":"\#(String(decoding: refreshToken.serialized, as: UTF8.self))","scope":"read write"}"#
-    }
-
-    /// The number of requests and the requests/s of a wrk run; throws if any request failed.
-    private static func wrkResult(_ output: String) throws -> (requests: Int, perSecond: Double) {
-        // "  123456 requests in 3.00s, 80.00MB read" … "Requests/sec:  41152.00"
-        let lines = output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard !lines.contains(where: { $0.hasPrefix("Non-2xx") || $0.hasPrefix("Socket errors") }) else {
-            throw ValidationError("wrk saw failed requests: \(output)")
-        }
-        guard let requests = lines.first(where: { $0.contains(" requests in ") })?.split(separator: " ").first.flatMap({ Int($0) }),
-              requests > 0,
-              let rate = lines.first(where: { $0.hasPrefix("Requests/sec:") })?.split(separator: " ").last.flatMap({ Double($0) })
-        else { throw ValidationError("could not read wrk's output: \(output)") }
-        return (requests, rate)
     }
 }

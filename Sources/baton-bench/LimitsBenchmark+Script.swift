@@ -40,8 +40,9 @@ extension LimitsBenchmark {
 
             // A warm-up that also sizes the runs to last about `seconds` each.
             let warmUp = 20_000
-            let warmUpRate = try await redisBenchmark(port: server.port, requests: warmUp, clients: clients,
-                                                      families: families, now: now, commands: &commands)
+            let (warmUpRate, warmUpCommand) = try await redisBenchmark(port: server.port, requests: warmUp, clients: clients,
+                                                                       families: families, now: now)
+            commands.append(warmUpCommand)
             calls += warmUp
             let requests = max(warmUp, Int(warmUpRate * Double(seconds)))
 
@@ -49,8 +50,9 @@ extension LimitsBenchmark {
             var cpuPerCall: [Double] = []
             for run in 1...runs {
                 let before = try ProcessStat(pid: serverPID).cpuMicroseconds
-                let rate = try await redisBenchmark(port: server.port, requests: requests, clients: clients,
-                                                    families: families, now: now, commands: &commands)
+                let (rate, command) = try await redisBenchmark(port: server.port, requests: requests, clients: clients,
+                                                               families: families, now: now)
+                if run == 1 { commands.append(command) }
                 let used = try ProcessStat(pid: serverPID).cpuMicroseconds - before
                 calls += requests
                 rates.append(rate)
@@ -126,19 +128,18 @@ extension LimitsBenchmark {
         }
     }
 
-    /// Runs `redis-benchmark` once and returns the calls/s it reports.
-    private static func redisBenchmark(port: Int, requests: Int, clients: Int, families: Int, now: Int64,
-                                       commands: inout [String]) async throws -> Double {
+    /// Runs `redis-benchmark` once; returns the calls/s it reports and the command line.
+    private static func redisBenchmark(port: Int, requests: Int, clients: Int, families: Int,
+                                       now: Int64) async throws -> (callsPerSecond: Double, command: String) {
         let key = KeySchema.family(SessionID(shard: shard, familyID: Array((familyIDPrefix + "__rand_int__").utf8)))
         let arguments = [
             "-h", "127.0.0.1", "-p", String(port), "-c", String(clients), "-r", String(families),
             "-n", String(requests), "-q", "FCALL",
         ] + Self.arguments(now: now, familyKey: key)
-        commands.append(commandLine("redis-benchmark", arguments))
         // Even at a tenth of the warm-up's rate a run ends well within this.
         let (status, output) = try await runToCompletion("redis-benchmark", arguments,
                                                          timeout: .seconds(30 + requests / 2_000))
         guard status == 0 else { throw ValidationError("redis-benchmark exited with \(status): \(output)") }
-        return try RedisBenchmark.requestsPerSecond(inOutput: output)
+        return (try RedisBenchmark.requestsPerSecond(inOutput: output), commandLine("redis-benchmark", arguments))
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BatonLoad
 import Foundation
 
 /// The machine's own limits for a refresh's floor (DESIGN.md §9), measured in one run on
@@ -59,8 +60,8 @@ struct LimitsBenchmark: AsyncParsableCommand {
 
     /// Measures the three limits, `runs` times each, `seconds` per measurement; medians.
     static func measure(seconds: Int) async throws -> LimitsReport {
-        let machine = LimitsReport.Machine.current()
-        print("\(machine.cores) cores, \(machine.cpuModel), Linux \(machine.kernel); \(runs) runs of \(seconds) s each, medians reported")
+        let machine = MachineInfo.current()
+        print("\(machine.cores) cores, \(machine.cpuModel), \(machine.kernel); \(runs) runs of \(seconds) s each, medians reported")
         var commands: [String] = []
         print("ES256 signatures: openssl speed…")
         let es256 = try await measureSignatures(seconds: seconds, runs: runs, commands: &commands)
@@ -68,8 +69,7 @@ struct LimitsBenchmark: AsyncParsableCommand {
         let script = try await measureScript(seconds: seconds, runs: runs, families: 10_000, clients: 50, commands: &commands)
         print("HTTP: wrk against nginx…")
         let http = try await measureHTTP(seconds: seconds, runs: runs, connections: 8, commands: &commands)
-        return LimitsReport(machine: machine, es256: es256, script: script, http: http,
-                            commands: commands.reduce(into: []) { if !$0.contains($1) { $0.append($1) } })
+        return LimitsReport(machine: machine, es256: es256, script: script, http: http, commands: commands)
     }
 
     /// The limits as a table, with how each was measured.

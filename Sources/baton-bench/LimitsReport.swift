@@ -1,42 +1,16 @@
-import Foundation
+import BatonLoad
 
 /// What `baton-bench limits` measured, as written to its JSON file: the machine, its three
 /// limits (medians over the runs) and the exact commands that measured them.
 ///
 /// ```json
-/// {"machine": {"cores": 2, "cpu_model": "AMD EPYC", "kernel": "6.1.0"},
+/// {"machine": {"cores": 2, "cpu_model": "AMD EPYC", "kernel": "Linux 6.1.0"},
 ///  "es256": {"signs_per_s": 39000, "cpu_us": 25.6},
 ///  "script": {"calls_per_s": 52000, "redis_cpu_us_per_call": 17.9, "extra": "…"},
 ///  "http": {"requests_per_s": 60000, "server_cpu_us": 14.2, "client_cpu_us": 15.8},
 ///  "commands": ["openssl speed -seconds 3 ecdsap256", …]}
 /// ```
 struct LimitsReport: Encodable {
-    /// The machine the limits were measured on.
-    struct Machine: Encodable {
-        /// Cores this process may run on.
-        var cores: Int
-        /// The first `model name` of /proc/cpuinfo.
-        var cpuModel: String
-        /// The kernel release.
-        var kernel: String
-
-        enum CodingKeys: String, CodingKey {
-            case cores, kernel
-            case cpuModel = "cpu_model"
-        }
-
-        /// This machine.
-        static func current() -> Machine {
-            let cpuInfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-            let model = cpuInfo.split(separator: "\n").first { $0.hasPrefix("model name") }?
-                .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces)
-            let kernel = (try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8))?
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-            return Machine(cores: ProcessInfo.processInfo.activeProcessorCount, cpuModel: model ?? "unknown",
-                           kernel: kernel ?? "unknown")
-        }
-    }
-
     /// ES256 signing with `openssl speed` in one process.
     struct Signatures: Encodable {
         /// Signatures per second.
@@ -83,7 +57,7 @@ struct LimitsReport: Encodable {
     }
 
     /// The machine.
-    var machine: Machine
+    var machine: MachineInfo
     /// The signing limit.
     var es256: Signatures
     /// The rotation-script limit.

@@ -1,3 +1,4 @@
+import BatonLoad
 import BatonTesting
 import Foundation
 
@@ -7,8 +8,8 @@ struct LoadRun: Sendable, Encodable {
     let throughput: Double
     let requests: Int
     let passed: Bool
-    /// Latency percentiles, ms: p50, p90, p99, p99.9, max.
-    let latency: [String: Double]
+    /// Latency percentiles and mean, ms.
+    let latency: LatencySummary
     /// CPU µs per answered request.
     let workerMicroseconds: Double
     let redisMicroseconds: Double
@@ -24,7 +25,7 @@ struct LoadRun: Sendable, Encodable {
         case loadGeneratorMicroseconds = "load_generator_cpu_us_per_request"
     }
 
-    /// Runs baton-load with `arguments` plus `--json json`, sampling the cluster once a second.
+    /// Runs baton-load with `arguments` plus `--json json`, sampling the workers' memory every 250 ms.
     static func run(_ load: String, _ arguments: [String], json: String, cluster: BenchCluster) async throws -> LoadRun {
         let workers = cluster.workerPIDs
         guard let redis = cluster.redisPID else { throw FixtureError("the embedded redis-server is not running") }
@@ -34,26 +35,25 @@ struct LoadRun: Sendable, Encodable {
         var after: [ProcessStat] = []
         var loadCPU = 0.0
         let (status, output) = try await runToCompletion(load, arguments + ["--json", json], timeout: .seconds(3600)) { pid in
-            while (try ProcessStat(pid: pid)).state != "Z" {
+            // Until baton-load has exited (a zombie: its CPU time is still readable).
+            while try ProcessStat(pid: pid).state != "Z" {
                 try await Task.sleep(for: .milliseconds(250))
                 for (index, worker) in workers.enumerated() {
                     if let sample = try? ProcessStat(pid: worker) { resident[index].append(sample.residentKiB) }
                 }
             }
             after = try processes.map { try ProcessStat(pid: $0) }
-            loadCPU = try await ProcessStat.cpuMicrosecondsAtExit(of: pid)
+            loadCPU = try ProcessStat(pid: pid).cpuMicroseconds
         }
         guard status == 0 || status == 1, let data = FileManager.default.contents(atPath: json),
-              let report = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+              let report = try? JSONDecoder().decode(RunReport.self, from: data)
         else { throw FixtureError("baton-load exited with \(status):\n\(output)") }
         if status == 1 { print(output) }
-        let requests = report["requests"] as? Int ?? 0
+        let requests = report.requests
         let perRequest = { (microseconds: Double) in requests > 0 ? microseconds / Double(requests) : 0 }
         let cpu = zip(before, after).map { $1.cpuMicroseconds - $0.cpuMicroseconds }
         return LoadRun(
-            throughput: report["throughput"] as? Double ?? 0, requests: requests,
-            passed: status == 0 && (report["passed"] as? Bool ?? false),
-            latency: (report["latency_ms"] as? [String: Any] ?? [:]).compactMapValues { $0 as? Double },
+            throughput: report.throughput, requests: requests, passed: status == 0 && report.passed, latency: report.latencyMs,
             workerMicroseconds: perRequest(cpu.dropLast().reduce(0, +)), redisMicroseconds: perRequest(cpu.last ?? 0),
             loadGeneratorMicroseconds: perRequest(loadCPU),
             workerResidentKiB: resident.map { ($0.first ?? 0, $0.last ?? 0, $0.max() ?? 0) })

@@ -79,7 +79,7 @@ struct RefreshBenchmark: AsyncParsableCommand {
                 load, ["run", "--scenario", "refresh", "--duration", "\(seconds)s", "--plot", directory + "/closed-\(index).svg"] + common,
                 json: directory + "/closed-\(index).json", cluster: cluster))
         }
-        let median = closed.sorted { $0.throughput < $1.throughput }[closed.count / 2]
+        let median = BenchReport.median(of: closed)
         let rate = Int(median.throughput * 0.7)
         print("open loop at 70% of the closed-loop median (\(rate)/s): \(seconds) s…")
         let open = try await LoadRun.run(
@@ -88,9 +88,8 @@ struct RefreshBenchmark: AsyncParsableCommand {
             json: directory + "/open.json", cluster: cluster)
         let memoryAfter = try await RedisMemory.read(cluster)
         return BenchReport(workers: workers, users: users, connections: connections, threads: threads, seconds: seconds,
-                           closed: closed, median: median, open: open,
+                           closed: closed, open: open,
                            limits: limits, model: CostModel(limits, loadGenerator: median.loadGeneratorMicroseconds),
-                           redisBytesPerFamily: memoryAfter.bytesPerFamily(since: memoryBefore),
-                           workerResidentKiB: closed.flatMap(\.workerResidentKiB).map { [$0.start, $0.end, $0.peak] })
+                           redisBytesPerFamily: memoryAfter.bytesPerFamily(since: memoryBefore))
     }
 }

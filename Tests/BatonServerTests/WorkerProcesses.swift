@@ -91,9 +91,7 @@ final class WorkerProcesses: Sendable {
 
     /// Resident memory of worker `index` in KiB.
     func residentKiB(_ index: Int) -> Int {
-        let status = (try? String(contentsOfFile: "/proc/\(workers[index].process.pid)/status", encoding: .utf8)) ?? ""
-        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
-        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+        (try? ProcessStat(pid: workers[index].process.pid))?.residentKiB ?? 0
     }
 
     /// Sends an admin request to worker `index`.
