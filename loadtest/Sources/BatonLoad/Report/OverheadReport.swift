@@ -32,9 +32,6 @@ public struct OverheadReport: Sendable, Codable, Equatable {
         ratio = self.wrk.requestsPerSecond > 0 ? (self.harness.throughput / self.wrk.requestsPerSecond * 1_000).rounded() / 1_000 : 0
     }
 
-    /// Whether the harness reached `target` of wrk's rate and saw no failures.
-    public var passed: Bool { ratio >= Self.target && harness.passed }
-
     /// The comparison as a few lines.
     public func summary() -> String {
         let verdict = ratio >= Self.target ? "meets" : "BELOW"
