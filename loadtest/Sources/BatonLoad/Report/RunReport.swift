@@ -1,7 +1,5 @@
-import Foundation
-
 /// The machine-readable result of a run (`--json FILE`); loadtest/README.md documents each field.
-public struct RunReport: Sendable, Codable, Equatable {
+public struct RunReport: Sendable, Codable, Equatable, JSONReport {
     /// Which harness produced the report, and how it was invoked (secrets redacted).
     public struct Harness: Sendable, Codable, Equatable {
         /// `BatonLoadVersion.current`.
@@ -170,12 +168,5 @@ public struct RunReport: Sendable, Codable, Equatable {
         try container.encode(startedAt, forKey: .startedAt)
         try derived.encode(passed, forKey: .passed)
         try container.encode(notes, forKey: .notes)
-    }
-
-    /// The report as pretty-printed JSON with sorted keys.
-    public func json() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
     }
 }
