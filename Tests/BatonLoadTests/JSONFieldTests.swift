@@ -37,4 +37,12 @@ import Testing
         #expect(!active.hasLiteral(yes, in: ByteBuffer(string: #"{"active":false}"#)))
         #expect(!active.hasLiteral(yes, in: ByteBuffer(string: "{}")))
     }
+
+    @Test func findsQuotedLiteralsPastTheNameAsAValue() {
+        let error = JSONField("error")
+        let invalidGrant = Array(#""invalid_grant""#.utf8)
+        #expect(error.hasLiteral(invalidGrant, in: ByteBuffer(string: #"{"note":"error","error" : "invalid_grant"}"#)))
+        #expect(!error.hasLiteral(invalidGrant, in: ByteBuffer(string: #"{"error":"invalid_grant_type"}"#)))
+        #expect(!error.hasLiteral(invalidGrant, in: ByteBuffer(string: #"{"error":"invalid"#)))
+    }
 }

@@ -32,4 +32,9 @@ import Testing
         #expect(workload.play(R.token("e1", status: 201), stats: stats).operation == .create)
         #expect(workload.isSetUp && stats.activity.sessionsCreated == 2)
     }
+
+    @Test func subjectsAreEscapedInTheSessionRequest() {
+        let workload = UserWorkload(subjects: [#"a"b\c"#], behavior: RefreshBehavior())
+        #expect(workload.nextJob(setup: true).request.hasSuffix(#","sub":"a\"b\\c"}"#))
+    }
 }

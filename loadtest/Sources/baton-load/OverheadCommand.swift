@@ -29,19 +29,20 @@ struct OverheadCommand: AsyncParsableCommand {
         let report = try await ExitCodes.mapping {
             let targets = try target.targets()
             guard targets.count == 1 else { throw LoadError.usage("overhead compares on one --url") }
+            guard (1...20).contains(rounds) else { throw LoadError.usage("--rounds must be 1 to 20") }
             var configuration = RunConfiguration(scenario: .healthz, targets: targets)
             configuration.connections = target.connections
             configuration.threads = target.threads
             configuration.timeout = try DurationText.parse(target.timeout, option: "--timeout")
+            configuration.duration = try DurationText.parse(target.duration ?? "10s", option: "--duration")
             configuration.commandLine = CommandLine.redactedArguments
+            try configuration.validate()   // before the warm-up, which runs with its own duration
             let warmupDuration = try DurationText.parse(warmup, option: "--warmup")
             if warmupDuration > .zero {
                 var warming = configuration
                 warming.duration = warmupDuration
                 _ = try await LoadRunner(configuration: warming).run()
             }
-            configuration.duration = try DurationText.parse(target.duration ?? "10s", option: "--duration")
-            guard (1...20).contains(rounds) else { throw LoadError.usage("--rounds must be 1 to 20") }
             var harness: [RunReport] = []
             var wrk: [WrkResult] = []
             for _ in 0..<rounds {

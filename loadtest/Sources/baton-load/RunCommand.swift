@@ -106,7 +106,6 @@ struct RunCommand: AsyncParsableCommand {
         if let runID { configuration.runID = runID }
         configuration.keepClients = keepClients
         configuration.commandLine = CommandLine.redactedArguments
-        try configuration.validate()
         return configuration
     }
 

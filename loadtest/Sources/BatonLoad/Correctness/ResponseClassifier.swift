@@ -7,7 +7,7 @@ public enum ResponseClassifier {
     static let accessToken = JSONField("access_token")
     static let error = JSONField("error")
     static let active = JSONField("active")
-    private static let invalidGrant: [UInt8] = Array("invalid_grant".utf8)
+    private static let invalidGrant: [UInt8] = Array(#""invalid_grant""#.utf8)
     private static let trueLiteral: [UInt8] = Array("true".utf8)
 
     /// A rotation of `presented`: 200 with a new refresh token (copied into `successor`) is a
@@ -56,6 +56,6 @@ public enum ResponseClassifier {
 
     /// Whether the body is an RFC 6749 §5.2 `invalid_grant` error.
     public static func isInvalidGrant(_ response: ParsedResponse) -> Bool {
-        error.value(in: response.body) == invalidGrant
+        error.hasLiteral(invalidGrant, in: response.body)
     }
 }

@@ -9,11 +9,6 @@ struct FastRandom: RandomNumberGenerator {
         state = system.next() | 1
     }
 
-    /// A generator with a fixed seed (tests).
-    init(seed: UInt64) {
-        state = seed | 1
-    }
-
     mutating func next() -> UInt64 {
         state ^= state >> 12
         state ^= state << 25

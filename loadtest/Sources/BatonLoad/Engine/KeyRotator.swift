@@ -31,7 +31,7 @@ struct KeyRotator: Sendable {
                 return tally
             }
             do {
-                _ = try await admin.rotateKey(algorithm: algorithms[tally.rotations % algorithms.count])
+                try await admin.rotateKey(algorithm: algorithms[tally.rotations % algorithms.count])
                 tally.rotations += 1
             } catch {
                 tally.failures += 1

@@ -65,11 +65,15 @@ public struct LoadRunner: Sendable {
         try await setUp(engines, on: loop)
         let startedAt = Date()
         let start = MonotonicClock.now() + 10_000_000
-        let finished = Self.start(engines, plans: plans, at: start, rate: configuration.rate, on: loop)
+        let finished = EventLoopFuture.andAllComplete(engines.map { engine in engine.eventLoop.flatSubmit { engine.value.finishedFuture } },
+                                                      on: loop)
+        let finishedAt = FinishTime()
+        finished.whenComplete { _ in finishedAt.record() }
+        Self.start(engines, plans: plans, at: start, rate: configuration.rate)
         let rotation = configuration.scenario == .rotation
             ? admin.map { admin in Task { [configuration] in await KeyRotator(admin: admin, configuration: configuration).run() } } : nil
-        var (timeline, stopped) = try await watch(engines, from: start, finished: finished)
-        try await windDown(engines, on: loop)
+        var (timeline, stopped) = try await watch(engines, from: start, finishedAt: finishedAt)
+        try await windDown(engines, finished: finished, on: loop)
         rotation?.cancel()
         let rotations = await rotation?.value
         progress?.clear()
@@ -90,32 +94,28 @@ public struct LoadRunner: Sendable {
                             or: LoadError.setup("the sessions were not all created within \(limit.nanoseconds / 1_000_000_000) s"))
     }
 
-    /// Starts every engine's measured phase at `start`; returns when all of them finished by
-    /// themselves (the quota), as monotonic time, once they have.
-    private static func start(_ engines: [NIOLoopBound<LoopEngine>], plans: [LoopPlan], at start: UInt64, rate: Double?,
-                              on loop: any EventLoop) -> FinishTime {
+    /// Starts every engine's measured phase at `start`, so that no request goes out before the
+    /// measured time begins (closed loops send at once when they start).
+    private static func start(_ engines: [NIOLoopBound<LoopEngine>], plans: [LoopPlan], at start: UInt64, rate: Double?) {
         for (index, engine) in engines.enumerated() {
             let plan = plans[index]
             // Loops' schedules interleave: loop i starts i ticks of the whole rate later.
             let offset = rate.map { UInt64(Double(index) * 1e9 / $0) } ?? 0
-            engine.eventLoop.execute {
+            engine.eventLoop.scheduleTask(deadline: .uptimeNanoseconds(start)) {
                 engine.value.start(schedule: plan.rate.map { OpenLoopSchedule(start: start + offset, rate: $0) }, quota: plan.quota)
             }
         }
-        let finishedAt = FinishTime()
-        EventLoopFuture.andAllComplete(engines.map { engine in engine.eventLoop.flatSubmit { engine.value.finishedFuture } }, on: loop)
-            .whenComplete { _ in finishedAt.record() }
-        return finishedAt
     }
 
     /// Collects a timeline point a second (and shows progress) until the duration is over, the
-    /// engines finished, or a stop was requested; returns the timeline and the stop time.
+    /// engines finished by themselves (`finishedAt` is set), or a stop was requested; returns the
+    /// timeline and the stop time.
     private func watch(_ engines: [NIOLoopBound<LoopEngine>], from start: UInt64,
-                       finished: FinishTime) async throws -> (TimelineRecorder, UInt64) {
+                       finishedAt: FinishTime) async throws -> (TimelineRecorder, UInt64) {
         var timeline = TimelineRecorder(start: start)
         let limit = start + configuration.duration.nanoseconds
         var nextTick = start + 1_000_000_000
-        while finished.value == nil, MonotonicClock.now() < limit, stopRequest?.isRequested != true {
+        while finishedAt.value == nil, MonotonicClock.now() < limit, stopRequest?.isRequested != true {
             let now = MonotonicClock.now()
             if now >= nextTick {
                 let interval = try await Self.collect(engines)
@@ -127,17 +127,16 @@ public struct LoadRunner: Sendable {
             let current = MonotonicClock.now()
             try await Task.sleep(nanoseconds: wake > current ? min(wake - current, 100_000_000) : 1_000_000)
         }
-        return (timeline, min(finished.value ?? MonotonicClock.now(), MonotonicClock.now()))
+        return (timeline, finishedAt.value ?? MonotonicClock.now())
     }
 
-    /// Stops sending, lets in-flight requests finish within `--timeout` (then counts them lost),
-    /// and settles the tokens still waiting for their kid.
-    private func windDown(_ engines: [NIOLoopBound<LoopEngine>], on loop: any EventLoop) async throws {
+    /// Stops sending, lets in-flight requests finish within `--timeout` (then counts them lost)
+    /// until `finished` (every engine finished), and settles the tokens still waiting for their kid.
+    private func windDown(_ engines: [NIOLoopBound<LoopEngine>], finished: EventLoopFuture<Void>,
+                          on loop: any EventLoop) async throws {
         for engine in engines { engine.eventLoop.execute { engine.value.stop() } }
-        let drained = EventLoopFuture.andAllComplete(engines.map { engine in engine.eventLoop.flatSubmit { engine.value.finishedFuture } },
-                                                     on: loop)
         do {
-            try await Self.wait(drained, within: TimeAmount(configuration.timeout), on: loop, or: LoadError.setup("drain"))
+            try await Self.wait(finished, within: TimeAmount(configuration.timeout), on: loop, or: LoadError.setup("drain"))
         } catch {
             for engine in engines { engine.eventLoop.execute { engine.value.abort() } }
         }

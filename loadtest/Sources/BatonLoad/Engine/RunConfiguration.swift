@@ -48,8 +48,6 @@ public struct RunConfiguration: Sendable {
     public var runID: String
     /// Whether the run's clients are left in place at the end.
     public var keepClients = false
-    /// Whether a progress line is printed once a second (only when stderr is a terminal).
-    public var progress = true
     /// The command line, with secrets redacted, for the report.
     public var commandLine: [String] = []
 

@@ -6,8 +6,7 @@ public enum HTTPRequestWriter {
     /// A complete request with `Content-Length` framing and keep-alive.
     public static func request(_ method: String, target: LoadTarget, path: String, headers: [(String, String)] = [],
                                body: [UInt8] = []) -> ByteBuffer {
-        var head = "\(method) \(target.path(path)) HTTP/1.1\r\nHost: \(target.hostHeader)\r\nUser-Agent: baton-load\r\n"
-        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        var head = headLines(method, target: target, path: path, headers: headers)
         if !body.isEmpty || method == "POST" || method == "PATCH" { head += "Content-Length: \(body.count)\r\n" }
         head += "\r\n"
         var buffer = ByteBuffer()
@@ -19,9 +18,14 @@ public enum HTTPRequestWriter {
 
     /// The head of a request up to and including `Content-Length: ` (the caller writes the number).
     public static func headPrefix(_ method: String, target: LoadTarget, path: String, headers: [(String, String)]) -> [UInt8] {
+        Array((headLines(method, target: target, path: path, headers: headers) + "Content-Length: ").utf8)
+    }
+
+    /// The request line, `Host`, `User-Agent` and `headers`, each ended by CRLF.
+    private static func headLines(_ method: String, target: LoadTarget, path: String, headers: [(String, String)]) -> String {
         var head = "\(method) \(target.path(path)) HTTP/1.1\r\nHost: \(target.hostHeader)\r\nUser-Agent: baton-load\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        return Array((head + "Content-Length: ").utf8)
+        return head
     }
 
     /// Appends `value` as decimal digits.

@@ -20,24 +20,14 @@ public struct JSONField: Sendable {
     /// The byte range (offsets into `bytes`) of the member's string value, or nil when the member
     /// is absent, not a string, or has escapes.
     public func range(in bytes: UnsafeRawBufferPointer) -> Range<Int>? {
-        var searchStart = 0
-        while searchStart < bytes.count,
-              let found = HTTPResponseParser.find(quotedName, in: UnsafeRawBufferPointer(rebasing: bytes[searchStart...])) {
-            var index = searchStart + found + quotedName.count
-            searchStart = index
-            index = skipWhitespace(bytes, from: index)
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { continue }   // a value, not a key
-            index = skipWhitespace(bytes, from: index + 1)
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
-            let start = index + 1
-            var end = start
-            while end < bytes.count {
-                let byte = bytes[end]
-                if byte == UInt8(ascii: "\"") { return start..<end }
-                if byte == UInt8(ascii: "\\") { return nil }
-                end += 1
-            }
-            return nil
+        guard let index = valueStart(in: bytes), index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
+        let start = index + 1
+        var end = start
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") { return start..<end }
+            if byte == UInt8(ascii: "\\") { return nil }
+            end += 1
         }
         return nil
     }
@@ -59,16 +49,27 @@ public struct JSONField: Sendable {
         return copyValue(in: buffer, into: &output) ? output : nil
     }
 
-    /// Whether `buffer` has this member with the literal value `literal` (e.g. `true`).
+    /// Whether `buffer` has this member with the literal value `literal`, compared in place: `true`,
+    /// or a string with its quotes (`"invalid_grant"`).
     public func hasLiteral(_ literal: [UInt8], in buffer: ByteBuffer) -> Bool {
         buffer.withUnsafeReadableBytes { bytes in
-            guard let found = HTTPResponseParser.find(quotedName, in: bytes) else { return false }
-            var index = skipWhitespace(bytes, from: found + quotedName.count)
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return false }
-            index = skipWhitespace(bytes, from: index + 1)
-            guard index + literal.count <= bytes.count else { return false }
+            guard let index = valueStart(in: bytes), index + literal.count <= bytes.count else { return false }
             return literal.indices.allSatisfy { bytes[index + $0] == literal[$0] }
         }
+    }
+
+    /// The offset of the member's value in `bytes` (past `"name"`, `:` and whitespace; it may be
+    /// `bytes.count`), or nil when the name never appears as a member name.
+    private func valueStart(in bytes: UnsafeRawBufferPointer) -> Int? {
+        var searchStart = 0
+        while searchStart < bytes.count,
+              let found = HTTPResponseParser.find(quotedName, in: UnsafeRawBufferPointer(rebasing: bytes[searchStart...])) {
+            searchStart += found + quotedName.count
+            let colon = skipWhitespace(bytes, from: searchStart)
+            guard colon < bytes.count, bytes[colon] == UInt8(ascii: ":") else { continue }   // a value, not a key
+            return skipWhitespace(bytes, from: colon + 1)
+        }
+        return nil
     }
 
     private func skipWhitespace(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int {

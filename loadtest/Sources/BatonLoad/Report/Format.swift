@@ -23,6 +23,12 @@ enum Format {
         value == value.rounded() ? "\(Int(value))s" : String(format: "%.1fs", value)
     }
 
+    /// `text` right-aligned in `width` characters, with at least one space before it, so that a
+    /// column never runs into the one on its left.
+    static func leftPad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? " " + text : String(repeating: " ", count: width - text.count) + text
+    }
+
     /// A number with 0–3 decimals depending on its size.
     static func decimal(_ value: Double) -> String {
         switch abs(value) {

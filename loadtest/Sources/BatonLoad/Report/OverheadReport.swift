@@ -3,7 +3,7 @@ import Foundation
 /// The overhead comparison: the harness and wrk on `GET /healthz` with the same connections and
 /// duration, alternating for a few rounds in the same run (a shared machine is noisy; medians
 /// are steadier). The ratio is the harness's median rate over wrk's.
-public struct OverheadReport: Sendable, Codable, Equatable {
+public struct OverheadReport: Sendable, Codable, Equatable, JSONReport {
     /// One round: the harness, then wrk.
     public struct Round: Sendable, Codable, Equatable {
         /// The harness's rate (requests/s).
@@ -32,9 +32,6 @@ public struct OverheadReport: Sendable, Codable, Equatable {
         ratio = self.wrk.requestsPerSecond > 0 ? (self.harness.throughput / self.wrk.requestsPerSecond * 1_000).rounded() / 1_000 : 0
     }
 
-    /// Whether the harness reached `target` of wrk's rate and saw no failures.
-    public var passed: Bool { ratio >= Self.target && harness.passed }
-
     /// The comparison as a few lines.
     public func summary() -> String {
         let verdict = ratio >= Self.target ? "meets" : "BELOW"
@@ -42,26 +39,15 @@ public struct OverheadReport: Sendable, Codable, Equatable {
         var lines = ["GET /healthz, \(harness.connections) connections, \(Format.decimal(harness.durationS)) s per run, "
                      + "\(rounds.count) round\(rounds.count == 1 ? "" : "s") (baton-load, then wrk)"]
         for (index, round) in rounds.enumerated() {
-            lines.append("  round \(index + 1): baton-load \(leftPad(Format.integer(Int(round.harness.rounded())), 8)) req/s   "
-                         + "wrk \(leftPad(Format.integer(Int(round.wrk.rounded())), 8)) req/s")
+            lines.append("  round \(index + 1): baton-load\(Format.leftPad(Format.integer(Int(round.harness.rounded())), 9)) req/s   "
+                         + "wrk\(Format.leftPad(Format.integer(Int(round.wrk.rounded())), 9)) req/s")
         }
-        lines.append("  median:  baton-load \(leftPad(Format.integer(Int(harness.throughput.rounded())), 8)) req/s (\(threads))   "
+        lines.append("  median:  baton-load\(Format.leftPad(Format.integer(Int(harness.throughput.rounded())), 9)) req/s (\(threads))   "
                      + "p50 \(Format.milliseconds(harness.latencyMs.p50))  p99 \(Format.milliseconds(harness.latencyMs.p99))")
-        lines.append("           wrk        \(leftPad(Format.integer(Int(wrk.requestsPerSecond.rounded())), 8)) req/s (\(wrk.threads) "
+        lines.append("           wrk       \(Format.leftPad(Format.integer(Int(wrk.requestsPerSecond.rounded())), 9)) req/s (\(wrk.threads) "
                      + "thread\(wrk.threads == 1 ? "" : "s"))   p50 \(Format.milliseconds(wrk.latencyMs["p50"] ?? 0))  "
                      + "p99 \(Format.milliseconds(wrk.latencyMs["p99"] ?? 0))")
         lines.append("  ratio \(String(format: "%.1f", ratio * 100)) % of wrk (\(verdict) the \(Int(Self.target * 100)) % target)")
         return lines.joined(separator: "\n")
-    }
-
-    private func leftPad(_ text: String, _ width: Int) -> String {
-        String(repeating: " ", count: max(0, width - text.count)) + text
-    }
-
-    /// The report as pretty-printed JSON with sorted keys.
-    public func json() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
     }
 }

@@ -25,13 +25,11 @@ extension RunReport {
         }
         var all = LatencyHistogram.make()
         var requests = 0
-        var failures = 0
         var perOperation: [String: OperationReport] = [:]
         for operation in Operation.allCases where operations[operation.rawValue].requests > 0 {
             let stats = operations[operation.rawValue]
             all.add(stats.latencies)
             requests += stats.requests
-            failures += stats.failures
             perOperation[operation.description] = OperationReport(requests: stats.requests, failures: stats.failures,
                                                                   latencyMs: LatencySummary(stats.latencies))
         }
@@ -54,11 +52,9 @@ extension RunReport {
             targets: configuration.targets.map(\.description), connections: configuration.effectiveConnections,
             rate: configuration.rate, users: scenario.needsUsers ? users : 0, threads: plans.count,
             durationS: (duration * 1_000).rounded() / 1_000, requestLimit: configuration.requests,
-            requests: requests, successes: requests - failures,
-            throughput: duration > 0 ? (Double(requests) / duration * 10).rounded() / 10 : 0,
+            requests: requests, throughput: duration > 0 ? (Double(requests) / duration * 10).rounded() / 10 : 0,
             latencyMs: LatencySummary(all), operations: perOperation, correctness: correctness,
-            correctnessFailures: correctness.total, transportErrors: correctness.transportErrors, activity: activity,
-            unsent: unsent, timeline: timeline,
+            activity: activity, unsent: unsent, timeline: timeline,
             settings: Settings(
                 timeoutS: configuration.timeout.seconds,
                 mix: scenario == .mixed ? configuration.mix.description : nil,
@@ -69,6 +65,6 @@ extension RunReport {
                 theftRotations: scenario == .theft ? configuration.theftRotations : nil,
                 verifyAccessTokens: configuration.verifies, runID: configuration.runID),
             machine: .current(), startedAt: formatter.string(from: startedAt),
-            passed: correctness.total == 0, notes: notes)
+            notes: notes)
     }
 }

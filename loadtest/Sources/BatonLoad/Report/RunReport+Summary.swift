@@ -17,10 +17,10 @@ extension RunReport {
                      + "\(Format.integer(successes)) successes, \(Format.integer(Int(throughput.rounded()))) req/s")
         lines.append("")
         let columns = ["p50", "p90", "p99", "p99.9", "max"]
-        lines.append(pad("latency (ms)", 16) + columns.map { leftPad($0, 9) }.joined() + leftPad("requests", 11))
+        lines.append(pad("latency (ms)", 16) + columns.map { Format.leftPad($0, 9) }.joined() + Format.leftPad("requests", 11))
         func row(_ name: String, _ latency: LatencySummary, _ count: Int) -> String {
             pad(name, 16) + [latency.p50, latency.p90, latency.p99, latency.p99_9, latency.max]
-                .map { leftPad(Format.decimal($0), 9) }.joined() + leftPad(Format.integer(count), 11)
+                .map { Format.leftPad(Format.decimal($0), 9) }.joined() + Format.leftPad(Format.integer(count), 11)
         }
         lines.append(row("all", latencyMs, requests))
         if operations.count > 1 {
@@ -32,7 +32,7 @@ extension RunReport {
         lines.append("")
         lines.append("correctness")
         for (name, count) in correctness.named {
-            lines.append("  " + pad(name, 26) + leftPad(String(count), 8) + (count > 0 ? "   <-- FAILED" : ""))
+            lines.append("  " + pad(name, 26) + Format.leftPad(String(count), 8) + (count > 0 ? "   <-- FAILED" : ""))
         }
         let activityLine = activitySummary()
         if !activityLine.isEmpty { lines.append("activity   \(activityLine)") }
@@ -60,9 +60,5 @@ extension RunReport {
 
     private func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
-    }
-
-    private func leftPad(_ text: String, _ width: Int) -> String {
-        text.count >= width ? " " + text : String(repeating: " ", count: width - text.count) + text
     }
 }

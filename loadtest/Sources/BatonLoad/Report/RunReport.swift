@@ -1,7 +1,5 @@
-import Foundation
-
 /// The machine-readable result of a run (`--json FILE`); loadtest/README.md documents each field.
-public struct RunReport: Sendable, Codable, Equatable {
+public struct RunReport: Sendable, Codable, Equatable, JSONReport {
     /// Which harness produced the report, and how it was invoked (secrets redacted).
     public struct Harness: Sendable, Codable, Equatable {
         /// `BatonLoadVersion.current`.
@@ -86,8 +84,6 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var requestLimit: Int?
     /// Answers received in the measured phase.
     public var requests: Int
-    /// Answers judged correct.
-    public var successes: Int
     /// Responses per second over the measured phase.
     public var throughput: Double
     /// Latency over all measured requests.
@@ -96,10 +92,6 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var operations: [String: OperationReport]
     /// The correctness counters.
     public var correctness: CorrectnessCounters
-    /// The sum of the correctness counters; the run failed when it is not zero.
-    public var correctnessFailures: Int
-    /// Transport errors (also in `correctness`).
-    public var transportErrors: Int
     /// What the scenario did besides requests.
     public var activity: ActivityCounters
     /// Open loop: requests whose intended send time passed before the end but that were never sent.
@@ -112,8 +104,6 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var machine: MachineInfo
     /// When the measured phase started (ISO 8601, UTC).
     public var startedAt: String
-    /// Whether every correctness counter is zero.
-    public var passed: Bool
     /// Details worth reading: the last transport error, verification problems, warnings.
     public var notes: [String]
 
@@ -122,20 +112,36 @@ public struct RunReport: Sendable, Codable, Equatable {
         case scenario, mode, targets, connections, rate, users, threads
         case durationS = "duration_s"
         case requestLimit = "request_limit"
-        case requests, successes, throughput
+        case requests, throughput
         case latencyMs = "latency_ms"
         case operations, correctness
-        case correctnessFailures = "correctness_failures"
-        case transportErrors = "transport_errors"
         case activity, unsent, timeline, settings, machine
         case startedAt = "started_at"
-        case passed, notes
+        case notes
     }
 
-    /// Encodes every member; `rate` and `request_limit` as `null` when not set, so the schema
-    /// always has them.
+    /// The keys of the members derived from others: written for readers of the JSON, not read back.
+    private enum DerivedKeys: String, CodingKey {
+        case successes
+        case correctnessFailures = "correctness_failures"
+        case transportErrors = "transport_errors"
+        case passed
+    }
+
+    /// Answers judged correct.
+    public var successes: Int { requests - operations.values.reduce(0) { $0 + $1.failures } }
+    /// The sum of the correctness counters; the run failed when it is not zero.
+    public var correctnessFailures: Int { correctness.total }
+    /// Transport errors (also in `correctness`).
+    public var transportErrors: Int { correctness.transportErrors }
+    /// Whether every correctness counter is zero.
+    public var passed: Bool { correctnessFailures == 0 }
+
+    /// Encodes every member and the derived ones; `rate` and `request_limit` as `null` when not
+    /// set, so the schema always has them.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
+        var derived = encoder.container(keyedBy: DerivedKeys.self)
         try container.encode(harness, forKey: .harness)
         try container.encode(scenario, forKey: .scenario)
         try container.encode(mode, forKey: .mode)
@@ -147,27 +153,20 @@ public struct RunReport: Sendable, Codable, Equatable {
         try container.encode(durationS, forKey: .durationS)
         try container.encode(requestLimit, forKey: .requestLimit)
         try container.encode(requests, forKey: .requests)
-        try container.encode(successes, forKey: .successes)
+        try derived.encode(successes, forKey: .successes)
         try container.encode(throughput, forKey: .throughput)
         try container.encode(latencyMs, forKey: .latencyMs)
         try container.encode(operations, forKey: .operations)
         try container.encode(correctness, forKey: .correctness)
-        try container.encode(correctnessFailures, forKey: .correctnessFailures)
-        try container.encode(transportErrors, forKey: .transportErrors)
+        try derived.encode(correctnessFailures, forKey: .correctnessFailures)
+        try derived.encode(transportErrors, forKey: .transportErrors)
         try container.encode(activity, forKey: .activity)
         try container.encode(unsent, forKey: .unsent)
         try container.encode(timeline, forKey: .timeline)
         try container.encode(settings, forKey: .settings)
         try container.encode(machine, forKey: .machine)
         try container.encode(startedAt, forKey: .startedAt)
-        try container.encode(passed, forKey: .passed)
+        try derived.encode(passed, forKey: .passed)
         try container.encode(notes, forKey: .notes)
-    }
-
-    /// The report as pretty-printed JSON with sorted keys.
-    public func json() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
     }
 }

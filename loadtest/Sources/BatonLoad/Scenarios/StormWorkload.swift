@@ -48,7 +48,7 @@ final class StormWorkload: Workload {
     }
 
     func complete(user index: Int, operation: Operation, response: ParsedResponse, stats: LoopStats) -> Verdict {
-        guard operation == .refresh, var round = rounds[index] else {
+        guard operation == .refresh, rounds[index] != nil else {
             busy[index] = false
             let verdict = ResponseClassifier.create(response, token: &users[index].token)
             if verdict == .success {
@@ -57,10 +57,8 @@ final class StormWorkload: Workload {
             }
             return verdict
         }
-        rounds[index] = nil   // keeps `round` unshared while it records
-        let verdict = round.record(response)
-        rounds[index] = round
-        guard round.isComplete else { return verdict }
+        let verdict = rounds[index]!.record(response)
+        guard let round = rounds[index], round.isComplete else { return verdict }
         rounds[index] = nil
         dispatched[index] = 0
         stats.activity.stormRounds += 1

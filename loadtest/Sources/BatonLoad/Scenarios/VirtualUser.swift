@@ -1,3 +1,5 @@
+import BatonCore
+
 /// One simulated user: a subject and the refresh-token chain of its current session.
 struct VirtualUser {
     /// The subject as a JSON string literal, ready for `POST /v1/sessions`.
@@ -15,9 +17,8 @@ struct VirtualUser {
 
     /// A user named `subject`.
     init(subject: String) {
-        var json: [UInt8] = [UInt8(ascii: "\"")]
-        json += subject.utf8
-        json.append(UInt8(ascii: "\""))
+        var json: [UInt8] = []
+        JSONWriter.appendString(subject.utf8, to: &json)
         subjectJSON = json
     }
 

@@ -30,14 +30,10 @@ public struct AdminClient: Sendable {
         guard response.status == 204 else { throw Self.failure("removing client \(id)", response) }
     }
 
-    /// `POST /admin/keys/rotate` with `now: true`: a new `algorithm` key signs at once. Returns its kid.
-    public func rotateKey(algorithm: String) async throws -> String {
+    /// `POST /admin/keys/rotate` with `now: true`: a new `algorithm` key signs at once.
+    public func rotateKey(algorithm: String) async throws {
         let response = try await send("POST", "/admin/keys/rotate", json: ["alg": algorithm, "now": true])
-        guard response.status == 201,
-              let object = try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any],
-              let kid = object["kid"] as? String
-        else { throw Self.failure("rotating the signing key", response) }
-        return kid
+        guard response.status == 201 else { throw Self.failure("rotating the signing key", response) }
     }
 
     private func send(_ method: String, _ path: String, json: [String: any Sendable]? = nil) async throws -> ParsedResponse {

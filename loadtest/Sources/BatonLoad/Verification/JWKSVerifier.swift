@@ -13,7 +13,8 @@ final class JWKSVerifier {
     static let patience: UInt64 = 2_000_000_000
 
     private struct Pending {
-        var token: SignedAccessToken
+        var token: JWS
+        var keyID: String
         var arrived: UInt64
     }
 
@@ -46,15 +47,17 @@ final class JWKSVerifier {
 
     /// Verifies the access token in a token response's body.
     func check(responseBody: ByteBuffer) {
-        guard let raw = ResponseClassifier.accessToken.value(in: responseBody), let token = SignedAccessToken(raw) else {
+        guard let raw = ResponseClassifier.accessToken.value(in: responseBody), let token = try? JWS(compact: raw),
+              let keyID = token.keyID
+        else {
             stats.count { $0.failedVerifications += 1 }
             lastProblem = "a token response without a well-formed access token"
             return
         }
-        if let key = keys[token.keyID] {
+        if let key = keys[keyID] {
             verify(token, with: key)
         } else {
-            pending.append(Pending(token: token, arrived: now))
+            pending.append(Pending(token: token, keyID: keyID, arrived: now))
             fetchSoon(now: now)
         }
     }
@@ -75,12 +78,12 @@ final class JWKSVerifier {
         }
     }
 
-    private func verify(_ token: SignedAccessToken, with key: VerificationKey) {
-        if token.isValid(with: key) {
+    private func verify(_ token: JWS, with key: VerificationKey) {
+        if (try? token.verify(with: key)) != nil {
             stats.activity.tokensVerified += 1
         } else {
             stats.count { $0.failedVerifications += 1 }
-            lastProblem = "an access token signed by \(token.keyID) does not verify"
+            lastProblem = "an access token signed by \(key.keyID) does not verify"
         }
     }
 
@@ -127,11 +130,11 @@ final class JWKSVerifier {
     private func recheck(fetchedAt fetchTime: UInt64) {
         var waiting: [Pending] = []
         for entry in pending {
-            if let key = keys[entry.token.keyID] {
+            if let key = keys[entry.keyID] {
                 verify(entry.token, with: key)
             } else if fetchTime >= entry.arrived + Self.patience {
                 stats.count { $0.failedVerifications += 1 }
-                lastProblem = "kid \(entry.token.keyID) never appeared in the JWKS"
+                lastProblem = "kid \(entry.keyID) never appeared in the JWKS"
             } else {
                 waiting.append(entry)
             }

@@ -19,8 +19,14 @@ public struct JWKSet: Sendable {
         for member in members {
             let kid = member["kid"] as? String
             if let kid, known.contains(kid) { continue }
+            guard let keyType = member["kty"] as? String else {
+                skipped.append("\(kid ?? "no kid"): no kty")
+                continue
+            }
+            let jwk = JWK(keyType: keyType, curve: member["crv"] as? String, x: member["x"] as? String, y: member["y"] as? String,
+                          modulus: member["n"] as? String, exponent: member["e"] as? String, keyID: kid,
+                          algorithm: member["alg"] as? String, use: member["use"] as? String)
             do {
-                let jwk = try JWK(json: Array(try JSONSerialization.data(withJSONObject: member)))
                 let key = try VerificationKey(jwk: jwk)
                 keys[key.keyID] = key
             } catch {
