@@ -26,6 +26,7 @@ import Testing
             let report = try expectPassed(run, .refresh)
             #expect(report.mode == "closed" && report.operations["refresh"]?.requests == report.requests)
             #expect(report.activity.sessionsCreated == 8)
+            #expect(report.scheduling == .batch && run.output.contains("1 thread (batch scheduling)"))
             #expect(run.output.contains("PASSED"))
         }
     }
@@ -34,9 +35,10 @@ import Testing
         try await BatonServeFixture.with { server in
             let run = try await server.load(server.runArguments([
                 "--scenario", "refresh", "--users", "8", "--connections", "4", "--rate", "100", "--duration", "2s",
+                "--scheduling", "normal",
             ]))
             let report = try expectPassed(run, .refresh)
-            #expect(report.mode == "open" && report.rate == 100)
+            #expect(report.mode == "open" && report.rate == 100 && report.scheduling == .normal)
             // Every ticket the schedule (100/s) made due was answered or, if the server fell behind,
             // reported unsent.
             let due = Int(report.durationS * 100) + 1

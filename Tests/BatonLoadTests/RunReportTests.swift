@@ -6,7 +6,7 @@ import Testing
     @Test func jsonHasTheDocumentedFields() throws {
         let report = try SampleReport.make()
         let object = try #require(try JSONSerialization.jsonObject(with: report.json()) as? [String: Any])
-        for key in ["baton_load", "scenario", "mode", "targets", "connections", "rate", "users", "threads", "duration_s",
+        for key in ["baton_load", "scenario", "mode", "targets", "connections", "rate", "users", "threads", "scheduling", "duration_s",
                     "requests", "successes", "throughput", "latency_ms", "operations", "correctness", "correctness_failures",
                     "transport_errors", "activity", "unsent", "timeline", "settings", "machine", "started_at", "passed", "notes",
                     "request_limit"] {
@@ -15,6 +15,7 @@ import Testing
         #expect(object["rate"] is NSNull && object["request_limit"] is NSNull)
         #expect(object["scenario"] as? String == "refresh")
         #expect(object["mode"] as? String == "closed")
+        #expect(object["scheduling"] as? String == "batch")
         #expect(object["requests"] as? Int == 1_500)
         #expect(object["throughput"] as? Double == 300)
         let latency = try #require(object["latency_ms"] as? [String: Double])

@@ -39,6 +39,7 @@ public struct LoadRunner: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: plans.count)
         let result: Result<RunReport, any Error>
         do {
+            try await Self.schedule(group, configuration.scheduling)
             result = .success(try await measure(plans: plans, group: group, clients: clients, admin: admin))
         } catch {
             result = .failure(error)
@@ -48,6 +49,12 @@ public struct LoadRunner: Sendable {
             try? await clients.remove(admin)
         }
         return try result.get()
+    }
+
+    private static func schedule(_ group: MultiThreadedEventLoopGroup, _ scheduling: ThreadScheduling) async throws {
+        for eventLoop in group.makeIterator() {
+            try await eventLoop.submit { try scheduling.applyToCurrentThread() }.get()
+        }
     }
 
     private static func checkHealth(_ target: LoadTarget) async throws {

@@ -26,6 +26,8 @@ public struct RunConfiguration: Sendable {
     public var requests: Int?
     /// Event-loop threads of the harness.
     public var threads = 1
+    /// The scheduling policy of those threads.
+    public var scheduling = ThreadScheduling.batch
     /// How long a request may go unanswered before its connection is closed and it counts as a
     /// transport error.
     public var timeout: Duration = .seconds(5)

@@ -51,6 +51,7 @@ extension RunReport {
             scenario: scenario, mode: configuration.isOpenLoop ? "open" : "closed",
             targets: configuration.targets.map(\.description), connections: configuration.effectiveConnections,
             rate: configuration.rate, users: scenario.needsUsers ? users : 0, threads: plans.count,
+            scheduling: configuration.scheduling,
             durationS: (duration * 1_000).rounded() / 1_000, requestLimit: configuration.requests,
             requests: requests, throughput: duration > 0 ? (Double(requests) / duration * 10).rounded() / 10 : 0,
             latencyMs: LatencySummary(all), operations: perOperation, correctness: correctness,

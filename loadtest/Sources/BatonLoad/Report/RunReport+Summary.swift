@@ -5,7 +5,7 @@ extension RunReport {
         var parts = ["\(scenario)", mode == "open" ? "open loop at \(Format.integer(Int(rate ?? 0))) req/s" : "closed loop",
                      "\(connections) connections"]
         if users > 0 { parts.append("\(users) users") }
-        parts.append("\(threads) thread\(threads == 1 ? "" : "s")")
+        parts.append("\(threads) thread\(threads == 1 ? "" : "s") (\(scheduling) scheduling)")
         return parts.joined(separator: ", ")
     }
 

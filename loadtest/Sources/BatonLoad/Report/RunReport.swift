@@ -78,6 +78,8 @@ public struct RunReport: Sendable, Codable, Equatable, JSONReport {
     public var users: Int
     /// Event-loop threads used.
     public var threads: Int
+    /// Their scheduling policy.
+    public var scheduling: ThreadScheduling
     /// Measured seconds.
     public var durationS: Double
     /// The requested `--requests`, or nil.
@@ -109,7 +111,7 @@ public struct RunReport: Sendable, Codable, Equatable, JSONReport {
 
     enum CodingKeys: String, CodingKey {
         case harness = "baton_load"
-        case scenario, mode, targets, connections, rate, users, threads
+        case scenario, mode, targets, connections, rate, users, threads, scheduling
         case durationS = "duration_s"
         case requestLimit = "request_limit"
         case requests, throughput
@@ -150,6 +152,7 @@ public struct RunReport: Sendable, Codable, Equatable, JSONReport {
         try container.encode(rate, forKey: .rate)
         try container.encode(users, forKey: .users)
         try container.encode(threads, forKey: .threads)
+        try container.encode(scheduling, forKey: .scheduling)
         try container.encode(durationS, forKey: .durationS)
         try container.encode(requestLimit, forKey: .requestLimit)
         try container.encode(requests, forKey: .requests)
