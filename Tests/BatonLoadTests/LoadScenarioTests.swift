@@ -140,6 +140,7 @@ import Testing
             let run = try await server.load(["overhead", "--url", server.url, "--connections", "4", "--duration", "1s", "--warmup", "0s", "--rounds", "1"])
             #expect(run.status == 0, "\(run.output)")
             #expect(run.output.contains("% of wrk"), "\(run.output)")
+            #expect(run.output.contains("(1 thread, normal scheduling)"), "like wrk: \(run.output)")
         }
     }
 }

@@ -33,7 +33,8 @@ struct OverheadCommand: AsyncParsableCommand {
             var configuration = RunConfiguration(scenario: .healthz, targets: targets)
             configuration.connections = target.connections
             configuration.threads = target.threads
-            configuration.scheduling = target.scheduling
+            // Like for like: wrk runs under the default policy.
+            configuration.scheduling = target.scheduling ?? .normal
             configuration.timeout = try DurationText.parse(target.timeout, option: "--timeout")
             configuration.duration = try DurationText.parse(target.duration ?? "10s", option: "--duration")
             configuration.commandLine = CommandLine.redactedArguments

@@ -16,8 +16,8 @@ struct TargetOptions: ParsableArguments {
     @Option(help: "Event-loop threads of the harness (1 leaves the other core to the server on a 2-core machine).")
     var threads = 1
 
-    @Option(help: "The harness threads' scheduling: batch (SCHED_BATCH: responses waking the harness do not preempt the server's processes on a shared machine) or normal.")
-    var scheduling = ThreadScheduling.batch
+    @Option(help: "The harness threads' scheduling: batch (SCHED_BATCH: responses waking the harness do not preempt the server's processes on a shared machine) or normal. (default: batch for run; normal for overhead, as wrk runs)")
+    var scheduling: ThreadScheduling?
 
     @Option(help: "How long a request may go unanswered before it counts as a transport error.")
     var timeout = "5s"

@@ -35,7 +35,7 @@ public struct OverheadReport: Sendable, Codable, Equatable, JSONReport {
     /// The comparison as a few lines.
     public func summary() -> String {
         let verdict = ratio >= Self.target ? "meets" : "BELOW"
-        let threads = "\(harness.threads) thread\(harness.threads == 1 ? "" : "s")"
+        let threads = "\(harness.threads) thread\(harness.threads == 1 ? "" : "s"), \(harness.scheduling) scheduling"
         var lines = ["GET /healthz, \(harness.connections) connections, \(Format.decimal(harness.durationS)) s per run, "
                      + "\(rounds.count) round\(rounds.count == 1 ? "" : "s") (baton-load, then wrk)"]
         for (index, round) in rounds.enumerated() {
