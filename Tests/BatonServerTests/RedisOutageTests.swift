@@ -39,7 +39,9 @@ import Testing
             let elapsed = ContinuousClock.now - started
             worker.redisServer.resume()
             #expect(frozen.status == 503)
-            #expect(elapsed < .seconds(1), "503 took \(elapsed)")
+            // The 300 ms command timeout plus scheduling on a machine the whole suite loads at
+            // once (1.06 s seen there); a hang would last until Redis resumes.
+            #expect(elapsed < .seconds(2), "503 took \(elapsed)")
             #expect(try await refreshesAgain(worker, token))
         }
     }
