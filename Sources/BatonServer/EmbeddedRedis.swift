@@ -45,10 +45,7 @@ public final class EmbeddedRedis: Sendable {
     public func stop() async {
         stopping.store(true, ordering: .relaxed)
         guard let running = process.withLock({ $0 }), running.isRunning else { return }
-        running.signal(SIGTERM)
-        for _ in 0..<1000 where running.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
-        running.signal(SIGKILL)
-        await running.waitForExit()
+        await running.terminate(gracePeriod: .seconds(10))
     }
 
     private func launch() async throws {

@@ -91,6 +91,21 @@ public final class ChildProcess: Sendable {
         while isRunning { try? await Task.sleep(for: interval) }
         return status.withLock { $0 } ?? -1
     }
+
+    /// Asks the child to stop (SIGTERM) and gives it `gracePeriod` to exit; if it is still
+    /// running then, calls `beforeKill` (e.g. to kill processes of its own) and sends SIGKILL.
+    /// Returns its wait status.
+    @discardableResult
+    public func terminate(gracePeriod: Duration, beforeKill: () -> Void = {}) async -> Int32 {
+        signal(SIGTERM)
+        let deadline = ContinuousClock.now + gracePeriod
+        while isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+        if isRunning {
+            beforeKill()
+            signal(SIGKILL)
+        }
+        return await waitForExit()
+    }
 }
 
 /// Why a child process could not be started.

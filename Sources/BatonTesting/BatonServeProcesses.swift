@@ -76,12 +76,8 @@ public final class BatonServeProcesses: Sendable {
 
     /// Stops every worker (SIGTERM, after 5 s SIGKILL) and the redis-server, and removes the directory.
     public func stop() async {
-        for worker in workers { worker.process.signal(SIGTERM) }
-        for worker in workers {
-            for _ in 0..<500 where worker.process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
-            worker.process.signal(SIGKILL)
-            await worker.process.waitForExit()
-        }
+        for worker in workers { worker.process.signal(SIGTERM) }  // all drain at once
+        for worker in workers { await worker.process.terminate(gracePeriod: .seconds(5)) }
         redis.stop()
         try? FileManager.default.removeItem(atPath: directory)
     }

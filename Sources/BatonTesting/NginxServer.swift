@@ -64,13 +64,9 @@ public final class NginxServer: Sendable {
     /// SIGTERM to the master, which stops its workers and exits; after 5 s, SIGKILL to `stragglers`
     /// (e.g. its workers, by pid) and the master. Then removes the directory.
     public func stop(killingAfterwards stragglers: [pid_t] = []) async {
-        master.signal(SIGTERM)
-        for _ in 0..<500 where master.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
-        if master.isRunning {
+        await master.terminate(gracePeriod: .seconds(5)) {
             for pid in stragglers { kill(pid, SIGKILL) }
-            master.signal(SIGKILL)
         }
-        await master.waitForExit()
         try? FileManager.default.removeItem(atPath: directory)
     }
 }
