@@ -61,11 +61,13 @@ public final class NginxServer: Sendable {
         throw FixtureError("nginx did not answer GET \(readyPath) on port \(port)")
     }
 
-    /// SIGTERM to the master, which stops its workers and exits; after 5 s, SIGKILL to `stragglers`
-    /// (e.g. its workers, by pid) and the master. Then removes the directory.
+    /// SIGTERM to the master, which stops its workers and exits; after 5 s, SIGKILL to those of
+    /// `stragglers` (e.g. its workers, by pid) that are still its children, and to the master.
+    /// Then removes the directory.
     public func stop(killingAfterwards stragglers: [pid_t] = []) async {
         await master.terminate(gracePeriod: .seconds(5)) {
-            for pid in stragglers { kill(pid, SIGKILL) }
+            // A pid that is no longer the master's child may belong to another process by now.
+            for pid in stragglers where (try? ProcessStat(pid: pid))?.parentPID == master.pid { kill(pid, SIGKILL) }
         }
         try? FileManager.default.removeItem(atPath: directory)
     }
