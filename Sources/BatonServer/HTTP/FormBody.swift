@@ -84,11 +84,6 @@ struct FormBody: Sendable {
         return try bytes.withUnsafeBytes(utf8)
     }
 
-    /// Decodes one component held in an array.
-    static func decode(_ component: [UInt8]) throws -> String {
-        try component.withUnsafeBytes { try decode($0) }
-    }
-
     private static func utf8(_ bytes: UnsafeRawBufferPointer) throws -> String {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw BatonError(.invalidRequest, hint: "the form body is not valid UTF-8")
