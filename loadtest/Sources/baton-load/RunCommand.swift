@@ -95,7 +95,7 @@ struct RunCommand: AsyncParsableCommand {
         configuration.duration = try DurationText.parse(target.duration ?? (requests == nil ? "10s" : "10m"), option: "--duration")
         configuration.requests = requests
         configuration.threads = target.threads
-        configuration.scheduling = target.scheduling ?? .batch
+        if let scheduling = target.scheduling { configuration.scheduling = scheduling }
         configuration.timeout = try DurationText.parse(target.timeout, option: "--timeout")
         configuration.mix = try OperationMix(parsing: mix)
         configuration.stormSize = stormSize

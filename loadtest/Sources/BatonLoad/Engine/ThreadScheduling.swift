@@ -6,7 +6,7 @@ import Glibc
 ///
 /// On a machine shared with the server, `batch` (Linux `SCHED_BATCH`) keeps the harness from
 /// preempting a worker or Redis each time a response wakes it: it runs when they block or their
-/// slice ends, and then finds several responses waiting. `normal` is the default policy.
+/// slice ends, and can then find several responses waiting. `normal` is the default policy.
 public enum ThreadScheduling: String, Sendable, CaseIterable, Codable {
     case batch
     case normal
