@@ -50,16 +50,23 @@ extension LimitsBenchmark {
     /// with RFC 9068 claims, a refresh token of Baton's shape and length (random parts, serialized
     /// by `RefreshToken`; it opens no session anywhere), the scope.
     private static func tokenResponseBody() throws -> String {
-        let session = SessionID(shard: Hex.encode(try Random.bytes(count: SessionID.shardLength / 2)),
-                                familyID: Array(Base64URL.encodeToString(try Random.bytes(count: 16)).utf8))
-        let refreshToken = RefreshToken(masterKeyID: Hex.encode(try Random.bytes(count: 3)), shard: session.shard,
-                                        familyID: session.familyID, generation: 8,
-                                        mac: Array(Base64URL.encodeToString(try Random.bytes(count: 32)).utf8))
+        let (session, refreshToken) = try sampleRefreshToken()
         let key = try SigningKey.generate(.es256)
         let header = #"{"alg":"ES256","kid":"\#(key.keyID)","typ":"at+jwt"}"#
         let claims = #"{"iss":"http://127.0.0.1:8080","sub":"user-1234","aud":"api","client_id":"web","scope":"read write","sid":"\#(session)","iat":1800000000,"exp":1800000300,"jti":"\#(Base64URL.encodeToString(try Random.bytes(count: 16)))"}"#
         let signingInput = Base64URL.encodeToString(Array(header.utf8)) + "." + Base64URL.encodeToString(Array(claims.utf8))
         let accessToken = signingInput + "." + Base64URL.encodeToString(try key.sign(Array(signingInput.utf8)))
-        return #"{"access_token":"\#(accessToken)","token_type":"Bearer","expires_in":300,"refresh_token":"\#(String(decoding: refreshToken.serialized, as: UTF8.self))","scope":"read write"}"#
+        return #"{"access_token":"\#(accessToken)","token_type":"Bearer","expires_in":300,"refresh_token":"\#(refreshToken)","scope":"read write"}"#
+    }
+
+    /// A refresh token of Baton's shape and length (random parts, serialized by `RefreshToken`; it
+    /// opens no session anywhere), and the session it names.
+    static func sampleRefreshToken() throws -> (session: SessionID, token: String) {
+        let session = SessionID(shard: Hex.encode(try Random.bytes(count: SessionID.shardLength / 2)),
+                                familyID: Array(Base64URL.encodeToString(try Random.bytes(count: 16)).utf8))
+        let token = RefreshToken(masterKeyID: Hex.encode(try Random.bytes(count: 3)), shard: session.shard,
+                                 familyID: session.familyID, generation: 8,
+                                 mac: Array(Base64URL.encodeToString(try Random.bytes(count: 32)).utf8))
+        return (session, String(decoding: token.serialized, as: UTF8.self))
     }
 }

@@ -6,14 +6,6 @@ import BatonTesting
 import Foundation
 
 extension LimitsBenchmark {
-    /// The shard of every benchmark family (one redis-server: the hash tag only shapes the key).
-    private static let shard = Array("0a1b2c3d".utf8)
-    /// The client every benchmark family belongs to.
-    private static let clientID = "bench-client"
-    /// Ten characters that, with a 12-digit number, make a 22-character family id.
-    private static let familyIDPrefix = "bt-bench--"
-    private static let day: Int64 = 86_400_000
-
     /// Rotation-script calls/s: `redis-benchmark` calling Baton's own script (through
     /// `RefreshFunctionLibrary`) on a private redis-server over `families` families, and
     /// redis-server's CPU time per call. Every call must have rotated: the generations of all
@@ -26,13 +18,12 @@ extension LimitsBenchmark {
         let redis = RedisClient(configuration: try RedisConfiguration(url: server.url))
         do {
             try await redis.waitUntilConnected()
-            _ = try await redis.send("FUNCTION", "LOAD", "REPLACE", RefreshFunctionLibrary.source)
             let now = Int64(Date().timeIntervalSince1970 * 1000)
-            try await createFamilies(families, now: now, store: FamilyStore(redis: redis))
+            try await BenchFamilies.prepare(families, now: now, redis: redis)
             var calls = 0
 
             // One call through the client first: the function must answer `rotate`.
-            let probe = try await redis.send(RedisCommand("FCALL", arguments(now: now, familyKey: familyKey(0))))
+            let probe = try await redis.send(RedisCommand("FCALL", BenchFamilies.arguments(now: now, familyKey: BenchFamilies.familyKey(0))))
             guard probe.array?.first?.string == "rotate" else {
                 throw ValidationError("\(RefreshFunctionLibrary.functionName) did not rotate: \(probe)")
             }
@@ -60,7 +51,7 @@ extension LimitsBenchmark {
                 print(String(format: "  script run %d: %.0f calls/s, redis-server %.2f CPU-µs/call", run, rate, used / Double(requests)))
             }
 
-            let generations = try await sumOfGenerations(families, redis: redis)
+            let generations = try await BenchFamilies.sumOfGenerations(families, redis: redis)
             guard generations == calls else {
                 throw ValidationError("the generations add up to \(generations), not \(calls) calls: not every call rotated")
             }
@@ -74,68 +65,14 @@ extension LimitsBenchmark {
         }
     }
 
-    /// Family `index`'s session: a fixed shard and a family id ending in the 12 digits
-    /// `redis-benchmark` writes for `__rand_int__`.
-    private static func session(_ index: Int) -> SessionID {
-        SessionID(shard: shard, familyID: Array((familyIDPrefix + String(format: "%012d", index)).utf8))
-    }
-
-    private static func familyKey(_ index: Int) -> String {
-        KeySchema.family(session(index))
-    }
-
-    /// The FCALL arguments; ARGV[1] (presented generation) and ARGV[6] (family id) are
-    /// placeholders the function fills in.
-    private static func arguments(now: Int64, familyKey: String) -> [String] {
-        [
-            RefreshFunctionLibrary.functionName, "2", familyKey, KeySchema.userPrefix(shard: shard),
-            "0", clientID, String(now), "10000", String(30 * day), "-", "",
-        ]
-    }
-
-    /// Creates the families as Baton's own CreateFamilyScript does, one user each, with a
-    /// far-away end and a long idle timeout.
-    private static func createFamilies(_ count: Int, now: Int64, store: FamilyStore) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for index in 0..<count {
-                if index >= 256 { try await group.next() }
-                group.addTask {
-                    _ = try await store.create(
-                        NewFamily(session: session(index), clientID: clientID, subject: "bench-user-\(index)",
-                                  scope: "read write", authTime: now / 1000, claims: "",
-                                  expiresAt: now + 365 * day, idleTimeoutMilliseconds: 30 * day),
-                        now: now)
-                }
-            }
-            try await group.waitForAll()
-        }
-    }
-
-    /// The sum of the families' generations.
-    private static func sumOfGenerations(_ count: Int, redis: RedisClient) async throws -> Int {
-        try await withThrowingTaskGroup(of: Int.self) { group in
-            var sum = 0
-            for index in 0..<count {
-                if index >= 256, let generation = try await group.next() { sum += generation }
-                group.addTask {
-                    let reply = try await redis.send("HGET", familyKey(index), "g")
-                    guard let generation = reply.int else { throw ValidationError("family \(index) has no generation: \(reply)") }
-                    return Int(generation)
-                }
-            }
-            for try await generation in group { sum += generation }
-            return sum
-        }
-    }
-
     /// Runs `redis-benchmark` once; returns the calls/s it reports and the command line.
     private static func redisBenchmark(port: Int, requests: Int, clients: Int, families: Int,
                                        now: Int64) async throws -> (callsPerSecond: Double, command: String) {
-        let key = KeySchema.family(SessionID(shard: shard, familyID: Array((familyIDPrefix + "__rand_int__").utf8)))
+        let key = BenchFamilies.familyKeyPrefix + "__rand_int__"
         let arguments = [
             "-h", "127.0.0.1", "-p", String(port), "-c", String(clients), "-r", String(families),
             "-n", String(requests), "-q", "FCALL",
-        ] + Self.arguments(now: now, familyKey: key)
+        ] + BenchFamilies.arguments(now: now, familyKey: key)
         // Even at a tenth of the warm-up's rate a run ends well within this.
         let (status, output) = try await runToCompletion("redis-benchmark", arguments,
                                                          timeout: .seconds(30 + requests / 2_000))
