@@ -40,12 +40,12 @@ docker-check: deps
 # baton-load's refresh scenario: 3 closed-loop runs and an open-loop run at 70% of their median,
 # one table, and the JSON + SVG report in loadtest/results/refresh-<time>/.
 bench: deps
-	for product in baton baton-load baton-bench; do $(SWIFT) build -c release --product $$product || exit 1; done
+	for product in baton baton-load baton-bench baton-floor; do $(SWIFT) build -c release --product $$product || exit 1; done
 	.build/release/baton-bench refresh $(ARGS)
 
 # Five minutes of refresh load: worker RSS over a long run (start, end, peak in the report).
 soak: deps
-	for product in baton baton-load baton-bench; do $(SWIFT) build -c release --product $$product || exit 1; done
+	for product in baton baton-load baton-bench baton-floor; do $(SWIFT) build -c release --product $$product || exit 1; done
 	.build/release/baton-bench refresh --runs 1 --seconds 300 $(ARGS)
 
 # Pipelined EVALSHA through BatonRedis next to redis-benchmark, same script, same concurrency.
@@ -58,9 +58,10 @@ bench-crypto: deps
 	$(SWIFT) build -c release --product baton-bench
 	.build/release/baton-bench crypto
 
-# The machine's own limits in one run: ES256 signs/s, rotation-script calls/s, HTTP requests/s.
+# The machine's own limits in one run: ES256 signs/s, rotation-script calls/s, HTTP requests/s,
+# and a whole refresh done by a lean C server (loadtest/floor).
 bench-limits: deps
-	$(SWIFT) build -c release --product baton-bench
+	for product in baton-bench baton-floor; do $(SWIFT) build -c release --product $$product || exit 1; done
 	.build/release/baton-bench limits $(ARGS)
 
 clean:

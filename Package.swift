@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "baton", targets: ["baton"]),
         .executable(name: "baton-bench", targets: ["baton-bench"]),
         .executable(name: "baton-load", targets: ["baton-load"]),
+        .executable(name: "baton-floor", targets: ["baton-floor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
@@ -143,11 +144,15 @@ let package = Package(
             path: "loadtest/Sources/baton-load"
         ),
 
+        // A refresh's floor work in plain C (epoll, hiredis's reader, OpenSSL), which
+        // `baton-bench limits` runs to measure what a lean server does on the machine.
+        .executableTarget(name: "baton-floor", dependencies: ["CHiredis", "COpenSSL"], path: "loadtest/floor"),
+
         .testTarget(name: "BatonCoreTests", dependencies: ["BatonCore"]),
         .testTarget(name: "BatonCryptoTests", dependencies: ["BatonCrypto", "BatonTesting"]),
         .testTarget(name: "BatonRedisTests", dependencies: ["BatonRedis", "BatonTesting"]),
         .testTarget(name: "BatonStoreTests", dependencies: ["BatonStore", "BatonTesting"]),
-        .testTarget(name: "BatonBenchTests", dependencies: ["baton-bench"]),
+        .testTarget(name: "BatonBenchTests", dependencies: ["baton-bench", "BatonRedis", "BatonSystem", "BatonTesting"]),
         .testTarget(
             name: "BatonServerTests",
             dependencies: [

@@ -2,7 +2,7 @@ import BatonLoad
 import Foundation
 
 /// What `make bench` found: Baton's closed- and open-loop runs, where the CPU went, the machine's
-/// limits and the cost model's verdict; written as `bench.json` and printed as one table.
+/// limits, the cost model's verdict and the C floor's rate; written as `bench.json` and printed as one table.
 struct BenchReport: Encodable {
     var workers: Int
     var users: Int
@@ -35,6 +35,7 @@ struct BenchReport: Encodable {
         case model = "cost_model"
         case predicted = "predicted_refreshes_per_s"
         case ratio = "ratio_to_prediction"
+        case floorRatio = "ratio_to_c_floor"
         case redisBytesPerFamily = "redis_bytes_per_family"
         case workerResidentKiB = "worker_rss_kib_start_end_peak"
     }
@@ -54,6 +55,7 @@ struct BenchReport: Encodable {
         try container.encode(model, forKey: .model)
         try container.encode(model.predictedRefreshesPerSecond, forKey: .predicted)
         try container.encode(model.ratio(measured: median.throughput), forKey: .ratio)
+        try container.encode(median.throughput / limits.floor.refreshesPerSecond, forKey: .floorRatio)
         try container.encodeIfPresent(redisBytesPerFamily, forKey: .redisBytesPerFamily)
         try container.encode(workerResidentKiB, forKey: .workerResidentKiB)
     }
@@ -61,6 +63,7 @@ struct BenchReport: Encodable {
     /// The one table: Baton next to the machine's limits and the cost model.
     func printSummary() {
         let f = LimitsBenchmark.format
+        let floor = limits.floor
         let latency = { (run: LoadRun, percentile: KeyPath<LatencySummary, Double>) in f(run.latency[keyPath: percentile], 2) }
         print()
         print("make bench — \(limits.machine.cores) cores, \(limits.machine.cpuModel); load generator, \(workers) workers and Redis on the same machine")
@@ -76,9 +79,14 @@ struct BenchReport: Encodable {
             ["rotation script (redis-benchmark)", f(limits.script.callsPerSecond, 0), "", "", f(limits.script.redisCPUMicrosecondsPerCall, 1)],
             ["HTTP request (wrk → nginx), server", f(limits.http.requestsPerSecond, 0), "", "", f(limits.http.serverCPUMicroseconds, 1)],
             ["cost model: floor per refresh", f(model.predictedRefreshesPerSecond, 0), "", "", f(model.microsecondsPerRefresh, 1)],
+            ["refresh in C (baton-floor ×\(floor.processes), wrk -c\(floor.connections))", f(floor.refreshesPerSecond, 0), "", "",
+             f(floor.serverCPUMicroseconds + floor.redisCPUMicroseconds + floor.clientCPUMicroseconds, 1)],
+            ["  baton-floor CPU", "", "", "", f(floor.serverCPUMicroseconds, 1)],
         ])
         print(String(format: "Baton at %.2f of the cost model (signature + script + HTTP server + baton-load's own CPU per request)",
                      model.ratio(measured: median.throughput)))
+        print(String(format: "Baton at %.2f of the C floor's rate; a refresh costs its workers %.1f CPU-µs, the C floor %.1f",
+                     median.throughput / floor.refreshesPerSecond, median.workerMicroseconds, floor.serverCPUMicroseconds))
         if let redisBytesPerFamily { print(String(format: "Redis memory per live family: %.0f bytes", redisBytesPerFamily)) }
         print("worker RSS KiB (start → end, peak) per run: " + workerResidentKiB.map { "\($0[0])→\($0[1]) (\($0[2]))" }.joined(separator: ", "))
         print(passed ? "correctness: every run passed (no unexpected status, false reuse, broken chain or transport error)"

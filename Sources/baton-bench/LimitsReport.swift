@@ -1,6 +1,6 @@
 import BatonLoad
 
-/// What `baton-bench limits` measured, as written to its JSON file: the machine, its three
+/// What `baton-bench limits` measured, as written to its JSON file: the machine, its four
 /// limits (medians over the runs) and the exact commands that measured them.
 ///
 /// ```json
@@ -8,6 +8,8 @@ import BatonLoad
 ///  "es256": {"signs_per_s": 39000, "cpu_us": 25.6},
 ///  "script": {"calls_per_s": 52000, "redis_cpu_us_per_call": 17.9, "extra": "…"},
 ///  "http": {"requests_per_s": 60000, "server_cpu_us": 14.2, "client_cpu_us": 15.8},
+///  "floor": {"refreshes_per_s": 12000, "server_cpu_us": 73.2, "redis_cpu_us": 33.5, "client_cpu_us": 23.0,
+///            "processes": 2, "connections": 32},
 ///  "commands": ["openssl speed -seconds 3 ecdsap256", …]}
 /// ```
 struct LimitsReport: Encodable {
@@ -56,6 +58,30 @@ struct LimitsReport: Encodable {
         }
     }
 
+    /// `baton-floor` (loadtest/floor): a refresh's floor work in plain C, driven by `wrk`.
+    struct Floor: Encodable {
+        /// Refreshes per second as `wrk` reports them.
+        var refreshesPerSecond: Double
+        /// The floor processes' CPU time per refresh (µs), all of them together.
+        var serverCPUMicroseconds: Double
+        /// redis-server's CPU time per refresh (µs).
+        var redisCPUMicroseconds: Double
+        /// wrk's CPU time per refresh (µs).
+        var clientCPUMicroseconds: Double
+        /// Floor processes (one per core).
+        var processes: Int
+        /// wrk's keep-alive connections.
+        var connections: Int
+
+        enum CodingKeys: String, CodingKey {
+            case refreshesPerSecond = "refreshes_per_s"
+            case serverCPUMicroseconds = "server_cpu_us"
+            case redisCPUMicroseconds = "redis_cpu_us"
+            case clientCPUMicroseconds = "client_cpu_us"
+            case processes, connections
+        }
+    }
+
     /// The machine.
     var machine: MachineInfo
     /// The signing limit.
@@ -64,6 +90,8 @@ struct LimitsReport: Encodable {
     var script: Script
     /// The HTTP limit.
     var http: HTTP
+    /// What a lean C server does with the whole refresh.
+    var floor: Floor
     /// Every measuring command, exactly as run, in order.
     var commands: [String]
 }
