@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// Benchmarks of Baton's building blocks next to the machine's own limits.
 @main
@@ -8,4 +9,11 @@ struct BatonBench: AsyncParsableCommand {
         abstract: "Benchmarks of Baton's building blocks next to the machine's own limits.",
         subcommands: [RefreshBenchmark.self, LimitsBenchmark.self, RedisBenchmark.self, CryptoBenchmark.self]
     )
+
+    /// The directory this executable was built into, which also holds the package's other
+    /// products (`baton`, `baton-load`, `baton-floor`) of the same build.
+    static func productsDirectory() throws -> String {
+        URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            .deletingLastPathComponent().path
+    }
 }

@@ -16,13 +16,12 @@ extension LimitsBenchmark {
                              commands: inout [String]) async throws -> LimitsReport.Floor {
         let server = try await RedisServer.start(extraArguments: ["--appendonly", "yes", "--appendfsync", "everysec"])
         defer { server.stop() }
-        guard let redisPID = server.pid else { throw ValidationError("redis-server is not running") }
         let redis = RedisClient(configuration: try RedisConfiguration(url: server.unixURL))
         do {
             try await redis.waitUntilConnected()
             try await BenchFamilies.prepare(families, now: Int64(Date().timeIntervalSince1970 * 1000), redis: redis)
-            let floor = try await measureFloor(binary: binary, redis: server, redisPID: redisPID, seconds: seconds, runs: runs,
-                                               connections: connections, families: families, commands: &commands)
+            let floor = try await runFloor(binary: binary, redis: server, seconds: seconds, runs: runs,
+                                           connections: connections, families: families, commands: &commands)
             let generations = try await BenchFamilies.sumOfGenerations(families, redis: redis)
             // Requests still in flight when wrk stops rotate without being counted as answered.
             let answered = floor.answered
@@ -38,9 +37,11 @@ extension LimitsBenchmark {
         }
     }
 
-    private static func measureFloor(binary: String, redis: RedisServer, redisPID: pid_t, seconds: Int, runs: Int,
-                                     connections: Int, families: Int,
-                                     commands: inout [String]) async throws -> (report: LimitsReport.Floor, answered: Int) {
+    /// One floor process per core, a warm-up and `runs` measured wrk runs; returns the medians and
+    /// how many requests wrk saw answered in all.
+    private static func runFloor(binary: String, redis: RedisServer, seconds: Int, runs: Int, connections: Int, families: Int,
+                                 commands: inout [String]) async throws -> (report: LimitsReport.Floor, answered: Int) {
+        guard let redisPID = redis.pid else { throw ValidationError("redis-server is not running") }
         let cores = MachineInfo.current().cores
         let directory = redis.directory.path
         let script = directory + "/refresh.lua"
@@ -54,13 +55,12 @@ extension LimitsBenchmark {
             let arguments = ["-t1", "-c\(connections)", "-d\(seconds)s", "-s", script, url]
             commands.append(commandLine("wrk", arguments) + "  (refresh.lua: POST, form body grant_type=refresh_token&client_id="
                             + BenchFamilies.clientID + "&refresh_token=<a random token of Baton's shape>)")
-            var answered = try await runWrk(warmUp, seconds: 1).requests
+            var answered = try await runWrk(warmUp, seconds: 1).result.requests
             var (rates, serverCPU, redisCPU, clientCPU) = ([Double](), [Double](), [Double](), [Double]())
             for run in 1...runs {
                 let serverBefore = try servers.pids.reduce(0) { $0 + (try ProcessStat(pid: $1).cpuMicroseconds) }
                 let redisBefore = try ProcessStat(pid: redisPID).cpuMicroseconds
-                var wrkCPU = 0.0
-                let result = try await runWrk(arguments, seconds: seconds) { wrkCPU = $0 }
+                let (result, wrkCPU) = try await runWrk(arguments, seconds: seconds)
                 try servers.ensureRunning()
                 let serverUsed = try servers.pids.reduce(0) { $0 + (try ProcessStat(pid: $1).cpuMicroseconds) } - serverBefore
                 let redisUsed = try ProcessStat(pid: redisPID).cpuMicroseconds - redisBefore
@@ -82,20 +82,6 @@ extension LimitsBenchmark {
             await servers.stop()
             throw error
         }
-    }
-
-    /// One wrk run; fails on any socket error or non-2xx answer. `cpu` gets wrk's CPU-µs.
-    private static func runWrk(_ arguments: [String], seconds: Int,
-                               cpu: (Double) -> Void = { _ in }) async throws -> WrkResult {
-        var used = 0.0
-        let (status, output) = try await runToCompletion("wrk", arguments, timeout: .seconds(seconds + 30)) { pid in
-            used = try await ProcessStat.cpuMicrosecondsAtExit(of: pid)
-        }
-        guard status == 0 else { throw ValidationError("wrk exited with \(status): \(output)") }
-        let result = try WrkResult.parse(output, threads: 1, command: ["wrk"] + arguments)
-        guard result.errors == 0, result.requests > 0 else { throw ValidationError("wrk saw failed requests: \(output)") }
-        cpu(used)
-        return result
     }
 
     /// wrk's script: every request a refresh as an app sends it (form body, client id, a

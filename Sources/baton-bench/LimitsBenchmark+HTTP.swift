@@ -22,14 +22,8 @@ extension LimitsBenchmark {
             var clientCPU: [Double] = []
             for run in 1...runs {
                 let before = try ProcessStat(pid: nginx.workerPID).cpuMicroseconds
-                var wrkCPU = 0.0
-                let (status, output) = try await runToCompletion("wrk", arguments, timeout: .seconds(seconds + 30)) { pid in
-                    wrkCPU = try await ProcessStat.cpuMicrosecondsAtExit(of: pid)
-                }
+                let (result, wrkCPU) = try await runWrk(arguments, seconds: seconds)
                 let serverUsed = try ProcessStat(pid: nginx.workerPID).cpuMicroseconds - before
-                guard status == 0 else { throw ValidationError("wrk exited with \(status): \(output)") }
-                let result = try WrkResult.parse(output, threads: 1, command: ["wrk"] + arguments)
-                guard result.errors == 0, result.requests > 0 else { throw ValidationError("wrk saw failed requests: \(output)") }
                 let (requests, rate) = (result.requests, result.requestsPerSecond)
                 rates.append(rate)
                 serverCPU.append(serverUsed / Double(requests))
@@ -44,6 +38,19 @@ extension LimitsBenchmark {
             await nginx.stop()
             throw error
         }
+    }
+
+    /// One `wrk -t1` run lasting about `seconds`, and the CPU-µs wrk used; fails on any socket
+    /// error or non-2xx answer.
+    static func runWrk(_ arguments: [String], seconds: Int) async throws -> (result: WrkResult, cpuMicroseconds: Double) {
+        var used = 0.0
+        let (status, output) = try await runToCompletion("wrk", arguments, timeout: .seconds(seconds + 30)) { pid in
+            used = try await ProcessStat.cpuMicrosecondsAtExit(of: pid)
+        }
+        guard status == 0 else { throw ValidationError("wrk exited with \(status): \(output)") }
+        let result = try WrkResult.parse(output, threads: 1, command: ["wrk"] + arguments)
+        guard result.errors == 0, result.requests > 0 else { throw ValidationError("wrk saw failed requests: \(output)") }
+        return (result, used)
     }
 
     /// A token response as Baton sends it on refresh (RFC 6749 §5.1): a real ES256 access token

@@ -62,7 +62,7 @@ struct LimitsBenchmark: AsyncParsableCommand {
         print("Took \(started.duration(to: .now).components.seconds) s")
     }
 
-    /// Measures the three limits, `runs` times each, `seconds` per measurement; medians.
+    /// Measures the limits and the C floor, `runs` times each, `seconds` per measurement; medians.
     static func measure(seconds: Int) async throws -> LimitsReport {
         let machine = MachineInfo.current()
         print("\(machine.cores) cores, \(machine.cpuModel), \(machine.kernel); \(runs) runs of \(seconds) s each, medians reported")
@@ -74,9 +74,7 @@ struct LimitsBenchmark: AsyncParsableCommand {
         print("HTTP: wrk against nginx…")
         let http = try await measureHTTP(seconds: seconds, runs: runs, connections: 8, commands: &commands)
         print("A whole refresh in C: wrk against baton-floor…")
-        let binaries = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            .deletingLastPathComponent().path
-        let floor = try await measureFloor(binary: binaries + "/baton-floor", seconds: seconds, runs: runs,
+        let floor = try await measureFloor(binary: try BatonBench.productsDirectory() + "/baton-floor", seconds: seconds, runs: runs,
                                            connections: floorConnections, families: 10_000, commands: &commands)
         return LimitsReport(machine: machine, es256: es256, script: script, http: http, floor: floor, commands: commands)
     }

@@ -37,8 +37,7 @@ struct RefreshBenchmark: AsyncParsableCommand {
 
     func run() async throws {
         guard runs >= 1, seconds >= 1, workers >= 1 else { throw ValidationError("--runs, --seconds and --workers must be at least 1") }
-        let binaries = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            .deletingLastPathComponent().path
+        let binaries = try BatonBench.productsDirectory()
         let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
         let directory = URL(fileURLWithPath: results).appendingPathComponent("refresh-\(stamp)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
