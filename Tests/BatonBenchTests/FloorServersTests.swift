@@ -46,6 +46,23 @@ import Testing
         }
     }
 
+    @Test func aBodyTooLargeToFrameDropsTheClientAndTheFloorGoesOn() async throws {
+        try await withFloor(families: 1) { servers, _ in
+            // Content-Length 2^64 - 1: dropped, not added to the head's length (which would wrap).
+            let script = """
+                import socket, sys
+                s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+                s.sendall(b"POST /oauth/token HTTP/1.1\\r\\nContent-Length: 18446744073709551615\\r\\n\\r\\nx")
+                s.settimeout(5)
+                print(len(s.recv(65536)))
+                """
+            let received = try await PythonScript.run(script, arguments: [String(servers.port)])
+            #expect(received.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "closed without an answer")
+            try servers.ensureRunning()
+            #expect(try await Self.refresh(port: servers.port).status == 200)
+        }
+    }
+
     @Test func missingOptionsAreRefusedWithWhatIsNeeded() async throws {
         let (status, output) = try await runToCompletion(Self.binary, ["--port", "1"], timeout: .seconds(10))
         #expect(status == 1)

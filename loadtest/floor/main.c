@@ -2,12 +2,13 @@
  * baton-floor: a refresh's floor work in plain C, so `baton-bench limits` can measure what a
  * lean server does on this machine instead of estimating it.
  *
- * Per request: frame an HTTP/1.1 request (keep-alive), one HMAC-SHA256 over its body (a presented
- * refresh token's MAC check), one FCALL of Baton's own rotation script on Redis (the benchmark
- * function library of `baton-bench limits`; commands of one loop tick go out in one write), and
- * when the reply says `rotate`: 16 random bytes, an RFC 9068 access token signed with ES256 (raw
- * r||s), a refresh token with an HMAC-SHA256, one response write. Single-threaded, epoll, one
- * Redis connection; several processes share the port with SO_REUSEPORT.
+ * Per request: frame an HTTP/1.1 request (keep-alive), one HMAC-SHA256 over its body (what
+ * checking a presented refresh token's MAC costs; the result is not compared), one FCALL of
+ * Baton's own rotation script on Redis (the benchmark function library of `baton-bench limits`;
+ * commands of one loop tick go out in one write), and when the reply says `rotate`: 16 random
+ * bytes, an RFC 9068 access token signed with ES256 (raw r||s), a refresh token with an
+ * HMAC-SHA256, one response write. Single-threaded, epoll, one Redis connection; several
+ * processes share the port with SO_REUSEPORT.
  *
  * It is a measuring tool, not a service: it listens on 127.0.0.1 only, answers every request
  * with a rotation, exits with status 1 on any reply other than `rotate` (the benchmark counts
@@ -237,7 +238,7 @@ static void readClient(int fd) {
         for (char *line = memchr(client->bytes, '\n', headLength); line && line < end; line = memchr(line + 1, '\n', end - line)) {
             if (strncasecmp(line + 1, "content-length:", 15) == 0) contentLength = strtoul(line + 16, NULL, 10);
         }
-        if (headLength + contentLength > sizeof client->bytes) {
+        if (contentLength > sizeof client->bytes || headLength + contentLength > sizeof client->bytes) {
             dropClient(fd);
             return;
         }
