@@ -9,9 +9,9 @@ let crossModule: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], 
 let package = Package(
     name: "Baton",
     platforms: [.macOS(.v14)],
+    // Executables only: no library product, so the modules may keep `-cross-module-optimization`
+    // (SwiftPM refuses unsafe flags only in packages other packages depend on).
     products: [
-        .library(name: "BatonRedis", targets: ["BatonRedis"]),
-        .library(name: "BatonCrypto", targets: ["BatonCrypto"]),
         .executable(name: "baton", targets: ["baton"]),
         .executable(name: "baton-bench", targets: ["baton-bench"]),
         .executable(name: "baton-load", targets: ["baton-load"]),
@@ -41,11 +41,8 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
 
-        // Child processes with a clean signal state (posix_spawn), for the embedded Redis, the
-        // cluster supervisor and test fixtures.
-        .target(name: "BatonSystem"),
-
-        // The pure domain: token formats, the family decision table, policies, errors. No I/O.
+        // The pure domain: token formats, the family decision table, policies, strict JSON, errors,
+        // the clock. No I/O.
         .target(name: "BatonCore", swiftSettings: crossModule),
 
         // OpenSSL 3: keys, JWS, JWK, HMAC, HKDF, AES-GCM, randomness.
@@ -62,14 +59,37 @@ let package = Package(
             swiftSettings: crossModule
         ),
 
-        // The domain's storage on Redis: key schema, Lua scripts, TTLs.
+        // Baton's storage on Redis: key schema, every Lua script, the family's fields, StoreError.
         .target(name: "BatonStore", dependencies: ["BatonCore", "BatonRedis"], swiftSettings: crossModule),
 
-        // The HTTP service: routes, request decoding, error mapping, token minting.
+        // The rules end to end: tokens, sessions, refresh, revocation, introspection, clients,
+        // keys and secrets, over narrow store protocols and one injected clock. No HTTP.
+        .target(
+            name: "BatonAuth",
+            dependencies: [
+                "BatonCore", "BatonCrypto", "BatonStore", "BatonRedis",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: crossModule
+        ),
+
+        // Processes: child processes with a clean signal state (posix_spawn), the embedded
+        // redis-server and the worker supervisor of `baton cluster`.
+        .target(
+            name: "BatonSystem",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        // HTTP only: the server, the token endpoint's event-loop path, controllers, middleware,
+        // status mapping, metrics; and the composition root that wires a worker.
         .target(
             name: "BatonServer",
             dependencies: [
-                "BatonCore", "BatonCrypto", "BatonStore", "BatonRedis", "BatonSystem",
+                "BatonAuth", "BatonCore", "BatonCrypto", "BatonStore", "BatonRedis",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -84,22 +104,23 @@ let package = Package(
             swiftSettings: crossModule
         ),
 
-        // The CLI: serve, clients, sessions.
+        // The CLI: serve, cluster, keys, clients, sessions.
         .executableTarget(
             name: "baton",
             dependencies: [
-                "BatonServer", "BatonCore", "BatonRedis",
+                "BatonServer", "BatonSystem", "BatonAuth", "BatonCore", "BatonCrypto", "BatonRedis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
 
-        // Test fixtures shared by test targets and benchmarks: a real redis-server on a free port.
+        // Real servers on free loopback ports in temporary directories (redis-server, nginx,
+        // `baton serve` processes), a minimal HTTP client and process helpers: shared by the tests
+        // and the benchmarks.
         .target(
-            name: "BatonTesting",
+            name: "BatonLocalServers",
             dependencies: [
                 "BatonSystem",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -107,6 +128,9 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+
+        // Test-only fixtures: independent implementations to cross-check against (Python's joserfc).
+        .target(name: "BatonTesting", dependencies: ["BatonLocalServers"]),
 
         // Benchmarks that compare our building blocks with the machine's own limits.
         .executableTarget(
@@ -117,7 +141,7 @@ let package = Package(
                 "BatonStore",
                 "BatonCrypto",
                 "BatonSystem",
-                "BatonTesting",
+                "BatonLocalServers",
                 "BatonLoad",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -149,22 +173,38 @@ let package = Package(
         .executableTarget(name: "baton-floor", dependencies: ["CHiredis", "COpenSSL"], path: "loadtest/floor"),
 
         .testTarget(name: "BatonCoreTests", dependencies: ["BatonCore"]),
-        .testTarget(name: "BatonCryptoTests", dependencies: ["BatonCrypto", "BatonTesting"]),
-        .testTarget(name: "BatonRedisTests", dependencies: ["BatonRedis", "BatonTesting"]),
-        .testTarget(name: "BatonStoreTests", dependencies: ["BatonStore", "BatonTesting"]),
-        .testTarget(name: "BatonBenchTests", dependencies: ["baton-bench", "BatonRedis", "BatonSystem", "BatonTesting"]),
+        .testTarget(name: "BatonCryptoTests", dependencies: ["BatonCrypto", "BatonTesting", "BatonLocalServers"]),
+        .testTarget(name: "BatonRedisTests", dependencies: ["BatonRedis", "BatonLocalServers"]),
+        .testTarget(name: "BatonStoreTests", dependencies: ["BatonStore", "BatonCore", "BatonRedis", "BatonLocalServers"]),
+        .testTarget(
+            name: "BatonAuthTests",
+            dependencies: [
+                "BatonAuth", "BatonCore", "BatonCrypto", "BatonStore", "BatonRedis", "BatonLocalServers",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "BatonSystemTests",
+            dependencies: ["BatonSystem", "BatonLocalServers", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "BatonBenchTests",
+            dependencies: ["baton-bench", "BatonRedis", "BatonSystem", "BatonLocalServers", "BatonTesting"]
+        ),
         .testTarget(
             name: "BatonServerTests",
             dependencies: [
-                "BatonServer", "BatonTesting", "BatonCore", "BatonCrypto", "BatonStore", "BatonRedis", "BatonSystem",
+                "BatonServer", "BatonAuth", "BatonLocalServers", "BatonTesting", "BatonCore", "BatonCrypto", "BatonStore",
+                "BatonRedis", "BatonSystem",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .testTarget(
             name: "BatonLoadTests",
             dependencies: [
-                "BatonLoad", "BatonTesting", "BatonCrypto", "BatonSystem",
+                "BatonLoad", "BatonLocalServers", "BatonCrypto", "BatonSystem",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),

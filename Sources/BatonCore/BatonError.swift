@@ -6,7 +6,9 @@
 /// throw BatonError(.invalidGrant, hint: "the refresh token is invalid or expired", debug: "family revoked")
 /// ```
 public struct BatonError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The OAuth error codes Baton uses (RFC 6749 §5.2, RFC 7009 §2.2.1, RFC 6750 §3.1).
+    /// The error codes of Baton's rules: OAuth's (RFC 6749 §5.2, RFC 7009 §2.2.1, RFC 6750 §3.1),
+    /// and the admin API's `not_found` and `conflict`. Conditions of HTTP itself (413, 415, 405)
+    /// are `BatonServer`'s `HTTPError`.
     public enum Code: String, Sendable, Equatable {
         case invalidRequest = "invalid_request"
         case invalidClient = "invalid_client"
@@ -18,10 +20,7 @@ public struct BatonError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidToken = "invalid_token"
         case accessDenied = "access_denied"
         case notFound = "not_found"
-        case methodNotAllowed = "method_not_allowed"
         case conflict
-        case requestTooLarge = "request_too_large"
-        case unsupportedMediaType = "unsupported_media_type"
         case tooManyRequests = "too_many_requests"
         case temporarilyUnavailable = "temporarily_unavailable"
         case serverError = "server_error"

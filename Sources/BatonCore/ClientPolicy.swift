@@ -30,6 +30,12 @@ public struct ClientPolicy: Sendable, Equatable, Codable {
         case gracePeriod = "grace_period"
     }
 
+    /// The accepted lifetimes, in seconds, by member name.
+    public static let accessTokenTTLRange: ClosedRange<Int> = 10...86_400
+    public static let idleTimeoutRange: ClosedRange<Int> = 60...(5 * 365 * 86_400)
+    public static let absoluteLifetimeRange: ClosedRange<Int> = 60...(5 * 365 * 86_400)
+    public static let gracePeriodRange: ClosedRange<Int> = 0...300
+
     /// Throws `invalid_request` unless every value is in its sensible range.
     public func validate() throws {
         func check(_ value: Int, _ range: ClosedRange<Int>, _ name: String) throws {
@@ -37,10 +43,10 @@ public struct ClientPolicy: Sendable, Equatable, Codable {
                 throw BatonError(.invalidRequest, hint: "\(name) must be between \(range.lowerBound) and \(range.upperBound) seconds")
             }
         }
-        try check(accessTokenTTL, 10...86_400, CodingKeys.accessTokenTTL.rawValue)
-        try check(idleTimeout, 60...(5 * 365 * 86_400), CodingKeys.idleTimeout.rawValue)
-        try check(absoluteLifetime, 60...(5 * 365 * 86_400), CodingKeys.absoluteLifetime.rawValue)
-        try check(gracePeriod, 0...300, CodingKeys.gracePeriod.rawValue)
+        try check(accessTokenTTL, Self.accessTokenTTLRange, CodingKeys.accessTokenTTL.rawValue)
+        try check(idleTimeout, Self.idleTimeoutRange, CodingKeys.idleTimeout.rawValue)
+        try check(absoluteLifetime, Self.absoluteLifetimeRange, CodingKeys.absoluteLifetime.rawValue)
+        try check(gracePeriod, Self.gracePeriodRange, CodingKeys.gracePeriod.rawValue)
         guard idleTimeout <= absoluteLifetime else {
             throw BatonError(.invalidRequest, hint: "idle_timeout must not exceed absolute_lifetime")
         }

@@ -1,13 +1,14 @@
+import BatonAuth
 import BatonCore
-import BatonCrypto
 import BatonRedis
 import BatonStore
 import Hummingbird
 import Logging
 import ServiceLifecycle
 
-/// Builds one Baton worker: the HTTP application on its Redis. Both `baton serve` and the tests
-/// call this (tests bind port 0 and learn the port from `onServerRunning`).
+/// Builds one Baton worker: the composition root, where the stores, the clock and the services
+/// are chosen and wired. Both `baton serve` and the tests call this (tests bind port 0 and learn
+/// the port from `onServerRunning`, and may pass a `ManualClock`).
 ///
 /// ```swift
 /// let app = try await BatonApplication.build(configuration: configuration, redis: redis,
@@ -15,72 +16,85 @@ import ServiceLifecycle
 /// try await app.runService()
 /// ```
 public enum BatonApplication {
-    /// The worker's application, with its first signing key ensured.
+    /// The worker's application on a Redis, with its first signing key ensured.
     public static func build(
         configuration: ServerConfiguration,
         redis: RedisClient,
         masterSecret: MasterSecret,
         logger: Logger,
+        clock: any WallClock = SystemClock(),
         metrics: BatonMetrics = BatonMetrics(),
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> BatonWorker {
+        try await build(configuration: configuration, stores: .redis(redis), masterSecret: masterSecret, logger: logger,
+                        clock: clock, metrics: metrics, onServerRunning: onServerRunning)
+    }
+
+    /// The worker's application on any stores, with its first signing key ensured.
+    public static func build(
+        configuration: ServerConfiguration,
+        stores: Stores,
+        masterSecret: MasterSecret,
+        logger: Logger,
+        clock: any WallClock = SystemClock(),
+        metrics: BatonMetrics = BatonMetrics(),
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws -> BatonWorker {
+        let auth = configuration.auth
         let derivedKeys = try DerivedKeys(masterSecret)
         let codec = RefreshTokenCodec(keys: derivedKeys)
-        let registry = ClientRegistry(store: ClientStore(redis: redis))
-        guard let algorithm = SigningAlgorithm(rawValue: configuration.signingAlgorithm) else {
-            throw ConfigurationError("unknown signing algorithm \(configuration.signingAlgorithm): use ES256, EdDSA or RS256")
-        }
+        let registry = ClientRegistry(store: stores.clients)
         let sealer = KeySealer(derivedKeys: derivedKeys)
-        let keysetStore = KeysetStore(redis: redis)
-        let keyring = Keyring(store: keysetStore, sealer: sealer, retention: configuration.keyRetention, logger: logger)
-        try await waitForRedis(logger: logger) {
-            try await keyring.ensureActiveKey(now: WallClock.milliseconds() / 1000, algorithm: algorithm)
+        let keyring = Keyring(store: stores.keyset, sealer: sealer, retention: auth.keyRetention, logger: logger)
+        try await waitForStore(logger: logger) {
+            try await keyring.ensureActiveKey(now: clock.seconds(), algorithm: auth.signingAlgorithm)
         }
-        let keys = KeyManager(store: keysetStore, sealer: sealer, retention: configuration.keyRetention)
-        let families = FamilyStore(redis: redis)
-        let service = TokenService(configuration: configuration, families: families, clients: registry,
-                                   keyring: keyring, codec: codec, logger: logger, metrics: metrics)
+        let keys = KeyManager(store: stores.keyset, sealer: sealer, retention: auth.keyRetention, clock: clock)
+        let service = TokenService(configuration: auth, families: stores.families, clients: registry, keyring: keyring,
+                                   codec: codec, clock: clock, logger: logger, metrics: metrics)
         let authenticator = ClientAuthenticator(registry: registry)
-        let admin = AdminService(clients: ClientStore(redis: redis), families: families, codec: codec,
-                                 defaultPolicy: configuration.defaultPolicy, registry: registry)
+        let admin = AdminService(clients: stores.clients, families: stores.families, codec: codec,
+                                 defaultPolicy: auth.defaultPolicy, registry: registry, clock: clock)
 
         let router = Router(context: BatonRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.middlewares.add(ObservabilityMiddleware(metrics: metrics))
         router.middlewares.add(ErrorMiddleware(metrics: metrics))
-        let rateLimiter = RateLimiter(store: RateLimitStore(redis: redis), perClient: configuration.rateLimitPerClient,
-                                      perAddress: configuration.rateLimitPerAddress, window: configuration.rateLimitWindow)
-        let oauth = OAuthController<BatonRequestContext>(service: service, authenticator: authenticator, rateLimiter: rateLimiter)
+        let rateLimiter = RateLimiter(store: stores.rateLimits, configuration: auth)
+        let oauth = OAuthController<BatonRequestContext>(service: service, authenticator: authenticator,
+                                                         rateLimiter: rateLimiter, bodyLimit: configuration.bodyLimit)
         oauth.addRoutes(to: router)
-        SessionController(service: service, authenticator: authenticator).addRoutes(to: router)
-        WellKnownController(configuration: configuration, keyring: keyring).addRoutes(to: router)
-        HealthController(redis: redis, keyring: keyring, metrics: metrics).addRoutes(to: router)
-        AdminController(admin: admin, keys: keys, keyring: keyring, algorithm: algorithm,
+        SessionController(service: service, authenticator: authenticator, bodyLimit: configuration.bodyLimit)
+            .addRoutes(to: router)
+        WellKnownController(configuration: auth, keyring: keyring, clock: clock).addRoutes(to: router)
+        HealthController(health: stores.health, keyring: keyring, clock: clock, metrics: metrics).addRoutes(to: router)
+        AdminController(admin: admin, keys: keys, keyring: keyring, algorithm: auth.signingAlgorithm,
                         adminToken: configuration.adminToken, bodyLimit: configuration.bodyLimit)
             .addRoutes(to: router)
 
-        let server = BatonHTTPServer(responder: router.buildResponder(),
-                                     tokenEndpoint: TokenEndpoint(controller: oauth, metrics: metrics, logger: logger), host: configuration.host, port: configuration.port,
-                                     reusePort: configuration.reusePort, serverName: "baton", workerID: configuration.workerID, logger: logger,
+        let tokenEndpoint = TokenEndpoint(controller: oauth, bodyLimit: configuration.bodyLimit, metrics: metrics, logger: logger)
+        let server = BatonHTTPServer(responder: router.buildResponder(), tokenEndpoint: tokenEndpoint,
+                                     host: configuration.host, port: configuration.port, reusePort: configuration.reusePort,
+                                     serverName: "baton", workerID: configuration.workerID, logger: logger,
                                      onServerRunning: onServerRunning)
         var services: [any Service] = [server]
-        services.append(ControlChannelListener(redis: redis, keyring: keyring, clients: registry,
-                                               pollInterval: configuration.keysetPollInterval, metrics: metrics, logger: logger))
-        if let period = configuration.rotationPeriod {
-            services.append(RotationScheduler(keys: keys, keyring: keyring, period: period,
-                                              lead: configuration.rotationLead, algorithm: algorithm, logger: logger))
+        services.append(ControlChannelListener(channel: stores.control, keyring: keyring, clients: registry,
+                                               pollInterval: auth.keysetPollInterval, metrics: metrics, logger: logger))
+        if let period = auth.rotationPeriod {
+            services.append(RotationScheduler(keys: keys, keyring: keyring, period: period, lead: auth.rotationLead,
+                                              algorithm: auth.signingAlgorithm, logger: logger))
         }
         return BatonWorker(services: services, logger: logger)
     }
 
-    /// Runs `step`, retrying for up to a minute while Redis is transiently away (restarting, or
-    /// loading a large dataset after a restart).
-    static func waitForRedis(logger: Logger, _ step: () async throws -> Void) async throws {
+    /// Runs `step`, retrying for up to a minute while the store is transiently away (restarting,
+    /// or loading a large dataset after a restart).
+    static func waitForStore(logger: Logger, _ step: () async throws -> Void) async throws {
         let deadline = ContinuousClock.now + .seconds(60)
         var announced = false
         while true {
             do {
                 return try await step()
-            } catch let error as RedisError where error.isTransient && ContinuousClock.now < deadline {
+            } catch let error as StoreError where error.code == .unavailable && ContinuousClock.now < deadline {
                 if !announced {
                     logger.notice("waiting for Redis", metadata: ["redis.error": "\(error)"])
                     announced = true
@@ -92,17 +106,17 @@ public enum BatonApplication {
 
     /// The key operations on a Redis, for the CLI (`baton keys`).
     public static func keyManager(redis: RedisClient, masterSecret: MasterSecret,
-                                  retention: Int64 = ServerConfiguration().keyRetention) throws -> KeyManager {
-        KeyManager(store: KeysetStore(redis: redis), sealer: KeySealer(derivedKeys: try DerivedKeys(masterSecret)),
-                   retention: retention)
+                                  retention: Int64 = AuthConfiguration().keyRetention) throws -> KeyManager {
+        KeyManager(store: RedisKeysetStore(redis: redis), sealer: KeySealer(derivedKeys: try DerivedKeys(masterSecret)),
+                   retention: retention, clock: SystemClock())
     }
 
     /// The admin operations on a Redis, for the CLI (`baton clients`, `baton sessions`).
     /// Without the master secret only clients can be managed.
     public static func adminService(redis: RedisClient, masterSecret: MasterSecret?,
                                     defaultPolicy: ClientPolicy = .standard) throws -> AdminService {
-        AdminService(clients: ClientStore(redis: redis), families: FamilyStore(redis: redis),
+        AdminService(clients: RedisClientStore(redis: redis), families: RedisFamilyStore(redis: redis),
                      codec: try masterSecret.map { RefreshTokenCodec(keys: try DerivedKeys($0)) },
-                     defaultPolicy: defaultPolicy, registry: nil)
+                     defaultPolicy: defaultPolicy, registry: nil, clock: SystemClock())
     }
 }

@@ -1,44 +1,22 @@
-import BatonCore
+import BatonAuth
 
-/// How one worker serves: where it listens, what it calls itself, its limits and defaults.
+/// How one worker serves: where it listens, what it calls itself, its limits, and the rules'
+/// settings (`auth`).
 public struct ServerConfiguration: Sendable {
     /// Address to bind.
     public var host: String = "127.0.0.1"
     /// Port to bind (0: any free port).
     public var port: Int = 8080
-    /// The `iss` of every token and the base of the metadata's URLs.
-    public var issuer: String = "http://127.0.0.1:8080"
     /// This worker's name in the `Baton-Worker` response header (nil: no header).
     public var workerID: String?
     /// Set SO_REUSEPORT so several worker processes can accept on one port (`baton cluster`).
     public var reusePort: Bool = false
     /// Bearer token for `/admin` (nil: the admin API is disabled).
     public var adminToken: String?
-    /// Policy for clients created without their own.
-    public var defaultPolicy: ClientPolicy = .standard
-    /// Token-endpoint requests per window allowed per client, across all workers (nil: no limit).
-    public var rateLimitPerClient: Int?
-    /// Token-endpoint requests per window allowed per source address (nil: no limit).
-    public var rateLimitPerAddress: Int?
-    /// The rate-limit window (one second: the limits are per second).
-    public var rateLimitWindow: Duration = .seconds(1)
     /// Largest request body accepted (413 beyond).
     public var bodyLimit: Int = 16 * 1024
-    /// How long a retired key stays in the JWKS (s): the longest access-token lifetime a client
-    /// can have (one day) plus a minute of leeway, so every token it signed still verifies.
-    public var keyRetention: Int64 = 86_400 + 60
-    /// The lead time of a rotation (s): a new key is published this long before it signs.
-    public var rotationLead: Int64 = 300
-    /// Rotate automatically this often (s); nil: only on request.
-    public var rotationPeriod: Int64?
-    /// The algorithm of keys this worker generates.
-    public var signingAlgorithm: String = "ES256"
-    /// How often each worker checks the keyset version, in case a broadcast was lost.
-    public var keysetPollInterval: Duration = .seconds(1)
-
-    /// The JWKS `Cache-Control: max-age` (s): never longer than the rotation lead, so a resource
-    /// server that refreshes on that schedule has seen every key before it signs.
-    public var jwksMaxAge: Int { Int(max(0, min(300, rotationLead))) }
+    /// The issuer, client defaults, key lifecycle and rate limits.
+    public var auth = AuthConfiguration()
 
     /// A configuration with every default.
     public init() {}

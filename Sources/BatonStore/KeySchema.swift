@@ -1,21 +1,23 @@
 import BatonCore
 
 /// Every Redis key Baton uses. A user's keys share the hash tag `{<shard>}`, so each script
-/// touches one slot and runs unchanged on Redis Cluster; global state lives under `{ctl}`.
+/// touches one slot, declares every key it touches in KEYS, and runs unchanged on Redis Cluster;
+/// global state lives under `{ctl}`.
 public enum KeySchema {
-    /// `bt:{<shard>}:fam:<fid>`: one family's record (hash).
+    /// `bt:{<shard>}:fam:<fid>`: one family's record (hash of `FamilyField`s).
     public static func family(_ session: SessionID) -> String {
         "bt:{" + String(decoding: session.shard, as: UTF8.self) + "}:fam:" + String(decoding: session.familyID, as: UTF8.self)
     }
 
-    /// `bt:{<shard>}:user:`: the prefix of the shard's user keys; scripts append the subject.
-    public static func userPrefix(shard: [UInt8]) -> String {
-        "bt:{" + String(decoding: shard, as: UTF8.self) + "}:user:"
+    /// `bt:{<shard>}:rv`: the logout-everywhere times of the shard's users (hash: subject → ms).
+    /// Shard-wide, so a refresh names it from the token alone, before it knows the subject.
+    public static func revocations(shard: [UInt8]) -> String {
+        "bt:{" + String(decoding: shard, as: UTF8.self) + "}:rv"
     }
 
-    /// `bt:{<shard>}:user:<sub>`: a user's revocation time and session index (hash).
-    public static func user(shard: [UInt8], subject: String) -> String {
-        userPrefix(shard: shard) + subject
+    /// `bt:{<shard>}:user:<sub>`: a user's session index (hash: family id → absolute end, ms).
+    public static func sessions(shard: [UInt8], subject: String) -> String {
+        "bt:{" + String(decoding: shard, as: UTF8.self) + "}:user:" + subject
     }
 
     /// `bt:{rl}:<name>`: a rate-limit counter (all counters share one slot, so one script checks

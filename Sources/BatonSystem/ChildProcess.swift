@@ -46,7 +46,7 @@ public final class ChildProcess: Sendable {
         defer { for pointer in envp { free(pointer) } }
         var pid: pid_t = 0
         let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard result == 0 else { throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(result)))") }
+        guard result == 0 else { throw SystemError("cannot start \(executable): \(String(cString: strerror(result)))") }
         return ChildProcess(pid: pid)
     }
 
@@ -106,10 +106,4 @@ public final class ChildProcess: Sendable {
         }
         return await waitForExit()
     }
-}
-
-/// Why a child process could not be started.
-public struct SpawnError: Error, CustomStringConvertible {
-    /// What went wrong.
-    public let description: String
 }

@@ -1,6 +1,6 @@
 import BatonRedis
 import BatonSystem
-import BatonTesting
+import BatonLocalServers
 import Foundation
 
 /// `baton cluster` on its embedded Redis (AOF on) in a fresh data directory, as `make run` starts
@@ -29,16 +29,16 @@ final class BenchCluster: Sendable {
         let cluster = BenchCluster(port: port, dataDirectory: dataDirectory, supervisor: supervisor)
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
-            guard supervisor.isRunning else { throw FixtureError("baton cluster exited at start; see \(directory)/cluster.log") }
+            guard supervisor.isRunning else { throw LocalServerError("baton cluster exited at start; see \(directory)/cluster.log") }
             if cluster.workerPIDs.count == workers,
-               let ready = try? await HTTPTestClient.send("GET", port: port, path: "/readyz", timeout: .seconds(1)),
+               let ready = try? await LoopbackHTTPClient.send("GET", port: port, path: "/readyz", timeout: .seconds(1)),
                ready.status == 200 {
                 return cluster
             }
             try await Task.sleep(for: .milliseconds(100))
         }
         await cluster.stop()
-        throw FixtureError("baton cluster did not become ready within 60 s; see \(directory)/cluster.log")
+        throw LocalServerError("baton cluster did not become ready within 60 s; see \(directory)/cluster.log")
     }
 
     var url: String { "http://127.0.0.1:\(port)" }

@@ -31,23 +31,23 @@ enum BenchFamilies {
         KeySchema.family(SessionID(shard: shard, familyID: Array(familyIDPrefix.utf8)))
     }
 
-    static var userPrefix: String {
-        KeySchema.userPrefix(shard: shard)
+    /// The shard's revocation times, the rotation script's second key.
+    static var revocationsKey: String {
+        KeySchema.revocations(shard: shard)
     }
 
-    /// The FCALL arguments; ARGV[1] (presented generation) and ARGV[6] (family id) are
-    /// placeholders the function fills in.
+    /// The FCALL arguments; ARGV[1] (presented generation) is a placeholder the function fills in.
     static func arguments(now: Int64, familyKey: String) -> [String] {
         [
-            RefreshFunctionLibrary.functionName, "2", familyKey, userPrefix,
-            "0", clientID, String(now), "10000", String(30 * day), "-", "",
+            RefreshFunctionLibrary.functionName, "2", familyKey, revocationsKey,
+            "0", clientID, String(now), "10000", String(30 * day), "",
         ]
     }
 
     /// Loads `RefreshFunctionLibrary` and creates `count` families.
     static func prepare(_ count: Int, now: Int64, redis: RedisClient) async throws {
         _ = try await redis.send("FUNCTION", "LOAD", "REPLACE", RefreshFunctionLibrary.source)
-        let store = FamilyStore(redis: redis)
+        let store = RedisFamilyStore(redis: redis)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<count {
                 if index >= 256 { try await group.next() }
@@ -70,7 +70,7 @@ enum BenchFamilies {
             for index in 0..<count {
                 if index >= 256, let generation = try await group.next() { sum += generation }
                 group.addTask {
-                    let reply = try await redis.send("HGET", familyKey(index), "g")
+                    let reply = try await redis.send("HGET", familyKey(index), FamilyField.generation.rawValue)
                     guard let generation = reply.int else { throw ValidationError("family \(index) has no generation: \(reply)") }
                     return Int(generation)
                 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import BatonTesting
+import BatonLocalServers
 import Foundation
 
 extension CryptoBenchmark {

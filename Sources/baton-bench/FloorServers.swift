@@ -1,5 +1,5 @@
 import BatonSystem
-import BatonTesting
+import BatonLocalServers
 import Foundation
 
 /// `baton-floor` processes (loadtest/floor) sharing one port on 127.0.0.1 with SO_REUSEPORT, on
@@ -19,7 +19,7 @@ struct FloorServers {
         let arguments = [
             "--port", String(port), "--redis-socket", redisSocket, "--families", String(families),
             "--seconds", String(max(1, lifetime.components.seconds)),
-            "--family-prefix", BenchFamilies.familyKeyPrefix, "--user-prefix", BenchFamilies.userPrefix,
+            "--family-prefix", BenchFamilies.familyKeyPrefix, "--revocations-key", BenchFamilies.revocationsKey,
             "--client", BenchFamilies.clientID,
         ]
         var processes: [ChildProcess] = []
@@ -31,14 +31,14 @@ struct FloorServers {
             try await Task.sleep(for: .milliseconds(10))
         }
         await servers.stop()
-        throw FixtureError("baton-floor did not accept connections on port \(port) within 5 s")
+        throw LocalServerError("baton-floor did not accept connections on port \(port) within 5 s")
     }
 
     /// Throws, with the processes' log, if any of them has exited.
     func ensureRunning() throws {
         guard processes.allSatisfy(\.isRunning) else {
             let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-            throw FixtureError("baton-floor exited: \(log.isEmpty ? "(no output)" : log)")
+            throw LocalServerError("baton-floor exited: \(log.isEmpty ? "(no output)" : log)")
         }
     }
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import BatonLoad
 import BatonRedis
-import BatonTesting
+import BatonLocalServers
 import Foundation
 
 extension LimitsBenchmark {

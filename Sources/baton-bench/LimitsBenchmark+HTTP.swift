@@ -2,7 +2,7 @@ import ArgumentParser
 import BatonCore
 import BatonCrypto
 import BatonLoad
-import BatonTesting
+import BatonLocalServers
 import Foundation
 
 extension LimitsBenchmark {

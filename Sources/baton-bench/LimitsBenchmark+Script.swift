@@ -2,7 +2,7 @@ import ArgumentParser
 import BatonCore
 import BatonRedis
 import BatonStore
-import BatonTesting
+import BatonLocalServers
 import Foundation
 
 extension LimitsBenchmark {
@@ -24,7 +24,7 @@ extension LimitsBenchmark {
 
             // One call through the client first: the function must answer `rotate`.
             let probe = try await redis.send(RedisCommand("FCALL", BenchFamilies.arguments(now: now, familyKey: BenchFamilies.familyKey(0))))
-            guard probe.array?.first?.string == "rotate" else {
+            guard probe.array?.first?.string == RefreshOutcomeLabel.rotated.rawValue else {
                 throw ValidationError("\(RefreshFunctionLibrary.functionName) did not rotate: \(probe)")
             }
             calls += 1

@@ -1,5 +1,5 @@
 import BatonLoad
-import BatonTesting
+import BatonLocalServers
 import Foundation
 
 /// One `baton-load run`, with what the cluster's processes spent while it ran: CPU per answered
@@ -28,7 +28,7 @@ struct LoadRun: Sendable, Encodable {
     /// Runs baton-load with `arguments` plus `--json json`, sampling the workers' memory every 250 ms.
     static func run(_ load: String, _ arguments: [String], json: String, cluster: BenchCluster) async throws -> LoadRun {
         let workers = cluster.workerPIDs
-        guard let redis = cluster.redisPID else { throw FixtureError("the embedded redis-server is not running") }
+        guard let redis = cluster.redisPID else { throw LocalServerError("the embedded redis-server is not running") }
         let processes = workers + [redis]
         let before = try processes.map { try ProcessStat(pid: $0) }
         var resident = before.dropLast().map { [$0.residentKiB] }
@@ -47,7 +47,7 @@ struct LoadRun: Sendable, Encodable {
         }
         guard status == 0 || status == 1, let data = FileManager.default.contents(atPath: json),
               let report = try? JSONDecoder().decode(RunReport.self, from: data)
-        else { throw FixtureError("baton-load exited with \(status):\n\(output)") }
+        else { throw LocalServerError("baton-load exited with \(status):\n\(output)") }
         if status == 1 { print(output) }
         let requests = report.requests
         let perRequest = { (microseconds: Double) in requests > 0 ? microseconds / Double(requests) : 0 }

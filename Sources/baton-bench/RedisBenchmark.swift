@@ -1,6 +1,6 @@
 import ArgumentParser
 import BatonRedis
-import BatonTesting
+import BatonLocalServers
 import Foundation
 import Synchronization
 

@@ -1,5 +1,5 @@
 import BatonRedis
-import BatonTesting
+import BatonLocalServers
 
 /// Redis's memory next to the number of live families, to report the memory a family costs.
 struct RedisMemory: Sendable {
@@ -29,7 +29,7 @@ struct RedisMemory: Sendable {
         repeat {
             let reply = try await redis.send("SCAN", cursor, "MATCH", "bt:*:fam:*", "COUNT", "1000")
             guard case .array(let parts) = reply, parts.count == 2, let next = parts[0].string,
-                  case .array(let keys) = parts[1] else { throw FixtureError("unexpected SCAN reply") }
+                  case .array(let keys) = parts[1] else { throw LocalServerError("unexpected SCAN reply") }
             families += keys.count
             cursor = next
         } while cursor != "0"

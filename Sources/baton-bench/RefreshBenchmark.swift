@@ -1,6 +1,6 @@
 import ArgumentParser
 import BatonSystem
-import BatonTesting
+import BatonLocalServers
 import Foundation
 
 /// `make bench`: Baton's refresh throughput on this machine, next to the machine's own limits

@@ -1,4 +1,3 @@
-import BatonCore
 import BatonStore
 
 /// A Redis 7 function library that runs Baton's rotation script, verbatim, so that
@@ -6,30 +5,28 @@ import BatonStore
 ///
 /// The script rotates only when the presented generation is the family's current one, which a
 /// fixed command line cannot know. `bt_bench_refresh` reads it first (one HGET) and puts it in
-/// ARGV[1]; it also puts the family id from KEYS[1] in ARGV[6], since `redis-benchmark` draws a
-/// new number for every `__rand_int__` of a command and so cannot repeat the key's id there.
+/// ARGV[1].
 ///
 /// ```sh
 /// redis-cli FUNCTION LOAD "$(library source)"
-/// redis-cli FCALL bt_bench_refresh 2 'bt:{0a1b2c3d}:fam:<fid>' 'bt:{0a1b2c3d}:user:' 0 web <now> 10000 <idle> - ''
+/// redis-cli FCALL bt_bench_refresh 2 'bt:{0a1b2c3d}:fam:<fid>' 'bt:{0a1b2c3d}:rv' 0 web <now> 10000 <idle> ''
 /// ```
 enum RefreshFunctionLibrary {
     /// The function's name, for FCALL.
     static let functionName = "bt_bench_refresh"
 
     /// What a call does beyond the production script.
-    static let extra = "one HGET to read the generation (and the family id taken from the key, no Redis call)"
+    static let extra = "one HGET to read the generation"
 
     /// The library's source, for FUNCTION LOAD.
     static var source: String {
         """
         #!lua name=bt_bench
         local function refresh(KEYS, ARGV)
-        \(FamilyStore.refreshScriptSource)
+        \(RedisFamilyStore.refreshScriptSource)
         end
         redis.register_function('\(functionName)', function(keys, args)
-            args[1] = redis.call('HGET', keys[1], 'g')
-            args[6] = string.sub(keys[1], -\(SessionID.familyIDLength))
+            args[1] = redis.call('HGET', keys[1], '\(FamilyField.generation.rawValue)')
             return refresh(keys, args)
         end)
         """

@@ -1,6 +1,6 @@
 import ArgumentParser
 import BatonSystem
-import BatonTesting
+import BatonLocalServers
 import Foundation
 
 /// nginx with one worker process answering every request to `path` with a fixed JSON body: the

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BatonCore
+import BatonAuth
 import BatonServer
 import Foundation
 

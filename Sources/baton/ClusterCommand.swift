@@ -1,5 +1,6 @@
 import ArgumentParser
 import BatonServer
+import BatonSystem
 import Foundation
 import Logging
 import ServiceLifecycle

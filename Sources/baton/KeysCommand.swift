@@ -1,5 +1,6 @@
 import ArgumentParser
 import BatonCrypto
+import BatonAuth
 import BatonServer
 import BatonRedis
 import Foundation

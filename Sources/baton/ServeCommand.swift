@@ -1,9 +1,11 @@
 import ArgumentParser
+import BatonAuth
 import BatonCore
+import BatonCrypto
 import BatonRedis
 import BatonServer
+import BatonSystem
 import Foundation
-import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -101,22 +103,25 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = ServerConfiguration()
         configuration.host = host
         configuration.port = port
-        configuration.issuer = issuer ?? "http://\(host):\(port)"
+        configuration.auth.issuer = issuer ?? "http://\(host):\(port)"
         configuration.adminToken = try adminToken ?? (embedded ? store.generatedAdminToken(logger: logger) : nil)
-        configuration.defaultPolicy = policy
+        configuration.auth.defaultPolicy = policy
         configuration.bodyLimit = bodyLimit
         configuration.reusePort = reusePort
-        configuration.rateLimitPerClient = rateLimitClientOption ?? environment("BATON_RATE_LIMIT_CLIENT").flatMap { Int($0) }
-        configuration.rateLimitPerAddress = rateLimitAddressOption ?? environment("BATON_RATE_LIMIT_ADDRESS").flatMap { Int($0) }
-        for limit in [configuration.rateLimitPerClient, configuration.rateLimitPerAddress].compactMap({ $0 }) where limit < 1 {
+        configuration.auth.rateLimitPerClient = rateLimitClientOption ?? environment("BATON_RATE_LIMIT_CLIENT").flatMap { Int($0) }
+        configuration.auth.rateLimitPerAddress = rateLimitAddressOption ?? environment("BATON_RATE_LIMIT_ADDRESS").flatMap { Int($0) }
+        for limit in [configuration.auth.rateLimitPerClient, configuration.auth.rateLimitPerAddress].compactMap({ $0 }) where limit < 1 {
             throw ValidationError("rate limits are requests per second, at least 1")
         }
         configuration.workerID = workerID
-        configuration.signingAlgorithm = signingAlgorithm
-        configuration.rotationLead = try parseSeconds(rotationLead, option: "--rotation-lead")
-        configuration.rotationPeriod = try rotateEvery.map { try parseSeconds($0, option: "--rotate-every") }
-        configuration.keysetPollInterval = .milliseconds(max(10, keysetPollMilliseconds))
-        if let period = configuration.rotationPeriod, period < 1 { throw ValidationError("--rotate-every must be at least 1s") }
+        guard let algorithm = SigningAlgorithm(rawValue: signingAlgorithm) else {
+            throw ValidationError("unknown --signing-alg \(signingAlgorithm): use ES256, EdDSA or RS256")
+        }
+        configuration.auth.signingAlgorithm = algorithm
+        configuration.auth.rotationLead = try parseSeconds(rotationLead, option: "--rotation-lead")
+        configuration.auth.rotationPeriod = try rotateEvery.map { try parseSeconds($0, option: "--rotate-every") }
+        configuration.auth.keysetPollInterval = .milliseconds(max(10, keysetPollMilliseconds))
+        if let period = configuration.auth.rotationPeriod, period < 1 { throw ValidationError("--rotate-every must be at least 1s") }
         if configuration.adminToken == nil {
             logger.warning("no admin token configured: the /admin API is disabled")
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BatonAuth
 import BatonServer
 import Foundation
 

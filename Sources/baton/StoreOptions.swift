@@ -1,6 +1,7 @@
 import ArgumentParser
 import BatonCore
 import BatonRedis
+import BatonAuth
 import BatonServer
 import Foundation
 import Logging

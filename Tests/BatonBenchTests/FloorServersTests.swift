@@ -1,5 +1,6 @@
 import BatonRedis
 import BatonSystem
+import BatonLocalServers
 import BatonTesting
 import Foundation
 import Testing
@@ -35,12 +36,12 @@ import Testing
     }
 
     @Test func aReplyOtherThanRotateEndsTheFloorWithItsReason() async throws {
-        // No families: the script answers `reject unknown_family`.
+        // No families: the script answers `unknown_family`.
         try await withFloor(families: 0, floorFamilies: 5) { servers, _ in
             _ = try? await Self.refresh(port: servers.port)
             let status = await servers.processes[0].waitForExit()
             #expect(ChildProcess.exitCode(status) == 1)
-            let error = #expect(throws: FixtureError.self) { try servers.ensureRunning() }
+            let error = #expect(throws: LocalServerError.self) { try servers.ensureRunning() }
             #expect(error?.description.contains("did not rotate") == true)
             #expect(error?.description.contains("unknown_family") == true)
         }
@@ -96,8 +97,8 @@ import Testing
         await redis.shutdown()
     }
 
-    private static func refresh(port: Int) async throws -> HTTPTestResponse {
-        try await HTTPTestClient.send(
+    private static func refresh(port: Int) async throws -> LoopbackHTTPResponse {
+        try await LoopbackHTTPClient.send(
             "POST", port: port, path: "/oauth/token",
             headers: [("Content-Type", "application/x-www-form-urlencoded")],
             body: Array("grant_type=refresh_token&client_id=bench-client&refresh_token=rt1.x".utf8), timeout: .seconds(5))

@@ -1,7 +1,7 @@
 import BatonCrypto
 import BatonLoad
 import BatonSystem
-import BatonTesting
+import BatonLocalServers
 import Foundation
 
 /// Real `baton serve` workers (the debug build, or `$BATON_BINARY`) sharing a redis-server from
@@ -62,14 +62,14 @@ final class BatonServeFixture: Sendable {
 
     /// The number of live sessions of `subject`, through the admin API.
     func sessionCount(of subject: String) async throws -> Int {
-        let response = try await HTTPTestClient.send("GET", port: port, path: "/admin/users/\(subject)/sessions",
+        let response = try await LoopbackHTTPClient.send("GET", port: port, path: "/admin/users/\(subject)/sessions",
                                                      headers: [("Authorization", "Bearer \(adminToken)")])
         return (try? JSONSerialization.jsonObject(with: Data(response.body)) as? [Any])?.count ?? 0
     }
 
     /// Logs `subject` out everywhere, through the admin API; returns the status.
     func revokeSessions(of subject: String) async throws -> Int {
-        try await HTTPTestClient.send("DELETE", port: port, path: "/admin/users/\(subject)/sessions",
+        try await LoopbackHTTPClient.send("DELETE", port: port, path: "/admin/users/\(subject)/sessions",
                                       headers: [("Authorization", "Bearer \(adminToken)")]).status
     }
 

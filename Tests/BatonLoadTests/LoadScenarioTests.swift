@@ -1,5 +1,5 @@
 import BatonLoad
-import BatonTesting
+import BatonLocalServers
 import Foundation
 import Testing
 

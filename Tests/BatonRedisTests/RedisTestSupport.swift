@@ -1,5 +1,5 @@
 import BatonRedis
-import BatonTesting
+import BatonLocalServers
 
 /// Runs `body` with a fresh redis-server and a connected client, and stops both afterwards.
 func withRedis<T>(

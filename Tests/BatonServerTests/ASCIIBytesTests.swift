@@ -18,7 +18,9 @@ import Testing
         try requireMediaType(" Application/X-WWW-Form-Urlencoded ; charset=UTF-8", "application/x-www-form-urlencoded")
         try requireMediaType("application/json\t", "application/json")
         for refused in [nil, "", "application/jsonx", "application/json-patch+json", "text/json", "application/ json"] {
-            #expect(throws: BatonError.self, "\(String(describing: refused))") { try requireMediaType(refused, "application/json") }
+            #expect(throws: HTTPError.unsupportedMediaType(expected: "application/json"), "\(String(describing: refused))") {
+                try requireMediaType(refused, "application/json")
+            }
         }
     }
 }

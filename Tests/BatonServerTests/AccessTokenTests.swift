@@ -1,3 +1,4 @@
+import BatonLocalServers
 import BatonTesting
 import Foundation
 import Testing

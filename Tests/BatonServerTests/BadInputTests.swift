@@ -1,13 +1,13 @@
 import BatonCore
 import BatonStore
-import BatonTesting
+import BatonLocalServers
 import Foundation
 import Testing
 
 /// Every bad input gets a clear 4xx in RFC 6749 §5.2 shape, changes nothing, and the worker
 /// keeps serving.
 @Suite struct BadInputTests {
-    private func expectError(_ response: HTTPTestResponse, _ status: Int, _ error: String,
+    private func expectError(_ response: LoopbackHTTPResponse, _ status: Int, _ error: String,
                              sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(response.status == status, "\(response.text)", sourceLocation: sourceLocation)
         #expect(response.error == error, "\(response.text)", sourceLocation: sourceLocation)
@@ -37,14 +37,14 @@ import Testing
             for body in ["grant_type=refresh_token&grant_type=refresh_token&client_id=app",
                          "grant_type=refresh_token&client_id=app&refresh_token=%zz",
                          "grant_type=refresh_token&client_id=app&refresh_token=%ff%fe", crowded] {
-                let response = try await HTTPTestClient.send("POST", port: worker.port, path: "/oauth/token",
+                let response = try await LoopbackHTTPClient.send("POST", port: worker.port, path: "/oauth/token",
                                                              headers: [("Content-Type", "application/x-www-form-urlencoded")],
                                                              body: Array(body.utf8))
                 expectError(response, 400, "invalid_request")
             }
             // Basic credentials that are not base64 of `id:secret`.
             for credentials in ["Basic !!!!", "Basic bm8tY29sb24=", "basic bG9naW46eA="] {
-                let response = try await HTTPTestClient.send("POST", port: worker.port, path: "/oauth/token",
+                let response = try await LoopbackHTTPClient.send("POST", port: worker.port, path: "/oauth/token",
                                                              headers: [("Content-Type", "application/x-www-form-urlencoded"),
                                                                        ("Authorization", credentials)],
                                                              body: Array("grant_type=refresh_token&refresh_token=\(token)".utf8))
@@ -99,17 +99,17 @@ import Testing
 
     @Test func wrongContentTypesAndOversizedBodiesAreRefused() async throws {
         try await withWorker { worker in
-            let json = try await HTTPTestClient.send("POST", port: worker.port, path: "/oauth/token",
+            let json = try await LoopbackHTTPClient.send("POST", port: worker.port, path: "/oauth/token",
                                                      headers: [("Content-Type", "application/json")],
                                                      body: Array(#"{"grant_type":"refresh_token"}"#.utf8))
             expectError(json, 415, "unsupported_media_type")
-            let none = try await HTTPTestClient.send("POST", port: worker.port, path: "/oauth/token", body: Array("a=b".utf8))
+            let none = try await LoopbackHTTPClient.send("POST", port: worker.port, path: "/oauth/token", body: Array("a=b".utf8))
             expectError(none, 415, "unsupported_media_type")
-            let huge = try await HTTPTestClient.send("POST", port: worker.port, path: "/oauth/token",
+            let huge = try await LoopbackHTTPClient.send("POST", port: worker.port, path: "/oauth/token",
                                                      headers: [("Content-Type", "application/x-www-form-urlencoded")],
                                                      body: Array(repeating: UInt8(ascii: "a"), count: 100_000))
             expectError(huge, 413, "request_too_large")
-            let form = try await HTTPTestClient.send("POST", port: worker.port, path: "/v1/sessions",
+            let form = try await LoopbackHTTPClient.send("POST", port: worker.port, path: "/v1/sessions",
                                                      headers: [("Content-Type", "application/x-www-form-urlencoded")],
                                                      body: Array("sub=alice".utf8))
             #expect(form.status == 401 || form.status == 415)

@@ -1,14 +1,14 @@
 import BatonSystem
 import BatonServer
-import BatonTesting
+import BatonLocalServers
 import Foundation
 import Testing
 
 /// `baton cluster` as a real process tree: workers share one port, a killed worker is replaced
 /// while clients keep refreshing (retries are safe: invariant 3), SIGTERM drains everything.
 @Suite(.serialized) struct ClusterProcessTests {
-    private func post(_ port: Int, _ path: String, form: String) async throws -> HTTPTestResponse {
-        try await HTTPTestClient.send("POST", port: port, path: path,
+    private func post(_ port: Int, _ path: String, form: String) async throws -> LoopbackHTTPResponse {
+        try await LoopbackHTTPClient.send("POST", port: port, path: path,
                                       headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(form.utf8))
     }
 
@@ -23,7 +23,7 @@ import Testing
 
         var seen = Set<String>()
         for _ in 0..<200 where seen.count < 3 {
-            seen.insert(try await HTTPTestClient.send("GET", port: port, path: "/healthz").headers["baton-worker"] ?? "")
+            seen.insert(try await LoopbackHTTPClient.send("GET", port: port, path: "/healthz").headers["baton-worker"] ?? "")
         }
         #expect(seen == ["0", "1", "2"])
 
@@ -44,13 +44,13 @@ import Testing
         let outcomes = try await withThrowingTaskGroup(of: (refreshes: Int, retries: Int, refused: Int).self) { group in
             for user in 0..<5 {
                 group.addTask {
-                    let session = try await HTTPTestClient.send(
+                    let session = try await LoopbackHTTPClient.send(
                         "POST", port: port, path: "/v1/sessions", headers: [("Content-Type", "application/json"), auth],
                         body: Array(#"{"sub":"user-\#(user)","client_id":"app"}"#.utf8))
                     var token = try #require(session.json["refresh_token"] as? String)
                     var refreshes = 0, retries = 0, refused = 0
                     while ContinuousClock.now < stop {
-                        let response: HTTPTestResponse
+                        let response: LoopbackHTTPResponse
                         do {
                             response = try await post(port, "/oauth/token", form: "grant_type=refresh_token&client_id=app&refresh_token=\(token)")
                         } catch {
@@ -94,7 +94,7 @@ import Testing
                 .split(separator: "\n").first { $0.hasPrefix("client_secret:") }?.split(separator: " ")[1])
             _ = try await cluster.cli(["clients", "add", "app", "--public", "--grace-period", "0"])
             let ports = cluster.workers.map(\.port)
-            let session = try await HTTPTestClient.send(
+            let session = try await LoopbackHTTPClient.send(
                 "POST", port: ports[0], path: "/v1/sessions",
                 headers: [("Content-Type", "application/json"), ("Authorization", "Basic " + Data("login:\(secret)".utf8).base64EncodedString())],
                 body: Array(#"{"sub":"alice","client_id":"app"}"#.utf8))

@@ -1,6 +1,6 @@
 import BatonRedis
 import BatonServer
-import BatonTesting
+import BatonLocalServers
 import Foundation
 import Synchronization
 import Testing
@@ -88,7 +88,7 @@ import Testing
                 while ContinuousClock.now - back < .seconds(2) {
                     var ready = 0
                     for worker in cluster.workers {
-                        if (try? await HTTPTestClient.send("GET", port: worker.port, path: "/readyz"))?.status == 200 { ready += 1 }
+                        if (try? await LoopbackHTTPClient.send("GET", port: worker.port, path: "/readyz"))?.status == 200 { ready += 1 }
                     }
                     if ready == cluster.workers.count { return ContinuousClock.now - back }
                     try await Task.sleep(for: .milliseconds(20))

@@ -1,8 +1,9 @@
+import BatonAuth
 import BatonSystem
 import BatonCrypto
 import BatonRedis
 import BatonServer
-import BatonTesting
+import BatonLocalServers
 import Foundation
 import Testing
 
@@ -20,7 +21,7 @@ import Testing
             if try await cluster.activeKeyIDs().allSatisfy({ $0 == kid }) { return ContinuousClock.now - returned }
             try await Task.sleep(for: .milliseconds(2))
         }
-        throw FixtureError("workers did not converge on \(kid) within \(limit)")
+        throw LocalServerError("workers did not converge on \(kid) within \(limit)")
     }
 
     private func percentile(_ values: [Duration], _ p: Double) -> Duration {
@@ -68,21 +69,21 @@ import Testing
             let results = try await withThrowingTaskGroup(of: (checked: Int, failed: Int, kids: Set<String>).self) { group in
                 for worker in cluster.workers {
                     group.addTask {
-                        let session = try await HTTPTestClient.send(
+                        let session = try await LoopbackHTTPClient.send(
                             "POST", port: worker.port, path: "/v1/sessions", headers: [("Content-Type", "application/json"), auth],
                             body: Array(#"{"sub":"load-\#(worker.port)","client_id":"app"}"#.utf8))
                         var token = try #require(session.json["refresh_token"] as? String)
                         var checked = 0, failed = 0
                         var kids = Set<String>()
                         while ContinuousClock.now < stop {
-                            let response = try await HTTPTestClient.send(
+                            let response = try await LoopbackHTTPClient.send(
                                 "POST", port: worker.port, path: "/oauth/token",
                                 headers: [("Content-Type", "application/x-www-form-urlencoded")],
                                 body: Array("grant_type=refresh_token&client_id=app&refresh_token=\(token)".utf8))
                             guard response.status == 200, let next = response.json["refresh_token"] as? String,
                                   let access = response.json["access_token"] as? String else { failed += 1; break }
                             token = next
-                            let jwks = try await HTTPTestClient.send("GET", port: worker.port, path: "/.well-known/jwks.json")
+                            let jwks = try await LoopbackHTTPClient.send("GET", port: worker.port, path: "/.well-known/jwks.json")
                             if try Self.verifies(access, jwks: jwks.body) { checked += 1 } else { failed += 1 }
                             kids.insert(response.headers["baton-key-id"] ?? "")
                         }
@@ -98,7 +99,7 @@ import Testing
             #expect(results.allSatisfy { $0.failed == 0 })
             #expect(checked > 30 && kids.count > 3)
             // Later (within any access-token lifetime) every retired key is still published.
-            let later = try await HTTPTestClient.send("GET", port: cluster.workers[0].port, path: "/.well-known/jwks.json")
+            let later = try await LoopbackHTTPClient.send("GET", port: cluster.workers[0].port, path: "/.well-known/jwks.json")
             let published = Set(((later.json["keys"] as? [[String: Any]]) ?? []).compactMap { $0["kid"] as? String })
             #expect(kids.isSubset(of: published))
         }
@@ -111,7 +112,7 @@ import Testing
             let kid = String(rotated.output.split(separator: " ")[1])
             try await Task.sleep(for: .milliseconds(300))
             for worker in cluster.workers {
-                let jwks = try await HTTPTestClient.send("GET", port: worker.port, path: "/.well-known/jwks.json")
+                let jwks = try await LoopbackHTTPClient.send("GET", port: worker.port, path: "/.well-known/jwks.json")
                 #expect(jwks.text.contains(kid) && jwks.text.contains(before))
                 // The workers' rotation lead is the default 5 minutes: the JWKS may be cached no longer.
                 #expect(jwks.headers["cache-control"] == "public, max-age=300")
@@ -129,13 +130,13 @@ import Testing
             let secret = try #require(try await cluster.cli(["clients", "add", "service", "--grant", "client_credentials"]).output
                 .split(separator: "\n").first { $0.hasPrefix("client_secret:") }?.split(separator: " ")[1])
             let form = Array("grant_type=client_credentials&client_id=service&client_secret=\(secret)".utf8)
-            let issued = try await HTTPTestClient.send("POST", port: cluster.workers[0].port, path: "/oauth/token",
+            let issued = try await LoopbackHTTPClient.send("POST", port: cluster.workers[0].port, path: "/oauth/token",
                                                        headers: [("Content-Type", "application/x-www-form-urlencoded")], body: form)
             let token = try #require(issued.json["access_token"] as? String)
             let compromised = try #require(issued.headers["baton-key-id"])
             let introspect = "token=\(token)&client_id=service&client_secret=\(secret)"
             for worker in cluster.workers {
-                let active = try await HTTPTestClient.send("POST", port: worker.port, path: "/oauth/introspect",
+                let active = try await LoopbackHTTPClient.send("POST", port: worker.port, path: "/oauth/introspect",
                                                            headers: [("Content-Type", "application/x-www-form-urlencoded")],
                                                            body: Array(introspect.utf8))
                 #expect(active.json["active"] as? Bool == true)
@@ -144,13 +145,13 @@ import Testing
             #expect(revoked.status == 204)
             try await Task.sleep(for: .milliseconds(300))
             for worker in cluster.workers {
-                let inactive = try await HTTPTestClient.send("POST", port: worker.port, path: "/oauth/introspect",
+                let inactive = try await LoopbackHTTPClient.send("POST", port: worker.port, path: "/oauth/introspect",
                                                              headers: [("Content-Type", "application/x-www-form-urlencoded")],
                                                              body: Array(introspect.utf8))
                 #expect(inactive.json["active"] as? Bool == false)
-                let jwks = try await HTTPTestClient.send("GET", port: worker.port, path: "/.well-known/jwks.json")
+                let jwks = try await LoopbackHTTPClient.send("GET", port: worker.port, path: "/.well-known/jwks.json")
                 #expect(!jwks.text.contains(compromised))
-                let fresh = try await HTTPTestClient.send("POST", port: worker.port, path: "/oauth/token",
+                let fresh = try await LoopbackHTTPClient.send("POST", port: worker.port, path: "/oauth/token",
                                                           headers: [("Content-Type", "application/x-www-form-urlencoded")], body: form)
                 #expect(fresh.status == 200 && fresh.headers["baton-key-id"] != compromised)
             }
@@ -198,8 +199,8 @@ import Testing
             _ = try await redis.send("PUBLISH", "bt:control", "keys")
             try await Task.sleep(for: .milliseconds(500))
             let worker = cluster.workers[0]
-            #expect(try await HTTPTestClient.send("GET", port: worker.port, path: "/readyz").status == 200)
-            let jwks = try await HTTPTestClient.send("GET", port: worker.port, path: "/.well-known/jwks.json")
+            #expect(try await LoopbackHTTPClient.send("GET", port: worker.port, path: "/readyz").status == 200)
+            let jwks = try await LoopbackHTTPClient.send("GET", port: worker.port, path: "/.well-known/jwks.json")
             #expect(!jwks.text.contains("forged"))
             let log = try String(contentsOfFile: worker.logPath, encoding: .utf8)
             #expect(log.contains("cannot be unsealed") && log.contains("does not decode"))

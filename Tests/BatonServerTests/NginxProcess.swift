@@ -1,4 +1,4 @@
-import BatonTesting
+import BatonLocalServers
 import Foundation
 
 /// Debian's nginx running `docker/nginx.conf` in front of local workers: the same file the compose
@@ -10,10 +10,10 @@ enum NginxProcess {
         var text = try String(contentsOfFile: packageRoot + "/docker/nginx.conf", encoding: .utf8)
         for (index, workerPort) in workerPorts.enumerated() {
             let name = "server baton-\(index + 1):8080"
-            guard text.contains(name) else { throw FixtureError("docker/nginx.conf has no `\(name)` line") }
+            guard text.contains(name) else { throw LocalServerError("docker/nginx.conf has no `\(name)` line") }
             text = text.replacingOccurrences(of: name, with: "server 127.0.0.1:\(workerPort)")
         }
-        guard text.contains("listen 8080;") else { throw FixtureError("docker/nginx.conf has no `listen 8080;` line") }
+        guard text.contains("listen 8080;") else { throw LocalServerError("docker/nginx.conf has no `listen 8080;` line") }
         return text.replacingOccurrences(of: "listen 8080;", with: "listen 127.0.0.1:\(port);")
     }
 

@@ -1,5 +1,5 @@
 import BatonServer
-import BatonTesting
+import BatonLocalServers
 import Foundation
 import Testing
 
@@ -18,9 +18,9 @@ import Testing
     /// 502, 503) is sent again with the same token, which is safe (invariant 3).
     private func refresh(_ chain: inout Chain, port: Int) async {
         while chain.retries < 20 {
-            let response: HTTPTestResponse
+            let response: LoopbackHTTPResponse
             do {
-                response = try await HTTPTestClient.send(
+                response = try await LoopbackHTTPClient.send(
                     "POST", port: port, path: "/oauth/token", headers: [("Content-Type", "application/x-www-form-urlencoded")],
                     body: Array("grant_type=refresh_token&client_id=app&refresh_token=\(chain.token)".utf8))
             } catch {
@@ -59,7 +59,7 @@ import Testing
         let auth = ("Authorization", "Basic " + Data("login:\(secret)".utf8).base64EncodedString())
         var chains: [Chain] = []
         for user in 0..<5 {
-            let session = try await HTTPTestClient.send(
+            let session = try await LoopbackHTTPClient.send(
                 "POST", port: nginx.port, path: "/v1/sessions", headers: [("Content-Type", "application/json"), auth],
                 body: Array(#"{"sub":"user-\#(user)","client_id":"app"}"#.utf8))
             #expect(session.status == 201, "\(session.text)")

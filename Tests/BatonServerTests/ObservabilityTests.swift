@@ -1,4 +1,4 @@
-import BatonTesting
+import BatonLocalServers
 import Foundation
 import Testing
 

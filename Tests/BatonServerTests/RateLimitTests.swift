@@ -1,17 +1,17 @@
-import BatonTesting
+import BatonLocalServers
 import Foundation
 import Testing
 
 /// Token-endpoint rate limits shared through Redis: per client and per source address, 429 with
 /// `Retry-After`, off by default.
 @Suite struct RateLimitTests {
-    private func clientCredentials(_ worker: TestWorker, _ id: String, _ secret: String) async throws -> HTTPTestResponse {
+    private func clientCredentials(_ worker: TestWorker, _ id: String, _ secret: String) async throws -> LoopbackHTTPResponse {
         try await worker.post("/oauth/token", form: ["grant_type": "client_credentials", "client_id": id, "client_secret": secret])
     }
 
     @Test func aClientOverItsLimitGets429WithRetryAfter() async throws {
         // A long window, so a loaded machine cannot roll it over in the middle of the test.
-        try await withWorker(configure: { $0.rateLimitPerClient = 5; $0.rateLimitWindow = .seconds(60) }) { worker in
+        try await withWorker(configure: { $0.auth.rateLimitPerClient = 5; $0.auth.rateLimitWindow = .seconds(60) }) { worker in
             let busy = try await worker.createClient("busy", json: #""grant_types":["client_credentials"]"#)!
             let quiet = try await worker.createClient("quiet", json: #""grant_types":["client_credentials"]"#)!
             var statuses: [Int] = []
@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func aLimitedClientIsServedAgainAfterRetryAfter() async throws {
-        try await withWorker(configure: { $0.rateLimitPerClient = 1; $0.rateLimitWindow = .seconds(5) }) { worker in
+        try await withWorker(configure: { $0.auth.rateLimitPerClient = 1; $0.auth.rateLimitWindow = .seconds(5) }) { worker in
             let secret = try await worker.createClient("svc", json: #""grant_types":["client_credentials"]"#)!
             #expect(try await clientCredentials(worker, "svc", secret).status == 200)
             let limited = try await clientCredentials(worker, "svc", secret)
@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func anAddressOverItsLimitGets429() async throws {
-        try await withWorker(configure: { $0.rateLimitPerAddress = 3; $0.rateLimitWindow = .seconds(60) }) { worker in
+        try await withWorker(configure: { $0.auth.rateLimitPerAddress = 3; $0.auth.rateLimitWindow = .seconds(60) }) { worker in
             let secret = try await worker.createClient("svc", json: #""grant_types":["client_credentials"]"#)!
             var statuses: [Int] = []
             for _ in 0..<5 { statuses.append(try await clientCredentials(worker, "svc", secret).status) }

@@ -1,7 +1,7 @@
 import BatonCore
 import BatonStore
 import Foundation
-import BatonTesting
+import BatonLocalServers
 import Testing
 
 /// DESIGN.md §3: each of the ten refresh-family invariants, over real HTTP and a real Redis.
@@ -53,7 +53,7 @@ import Testing
             let clients = try await worker.standardClients()
             let session = try await worker.createSession(clients)
             let token = session["refresh_token"] as! String
-            let responses = try await withThrowingTaskGroup(of: HTTPTestResponse.self) { group in
+            let responses = try await withThrowingTaskGroup(of: LoopbackHTTPResponse.self) { group in
                 for _ in 0..<50 { group.addTask { try await worker.refresh(token) } }
                 return try await group.reduce(into: []) { $0.append($1) }
             }

@@ -1,6 +1,7 @@
+import BatonAuth
 import BatonSystem
 import BatonServer
-import BatonTesting
+import BatonLocalServers
 import Foundation
 import Testing
 
@@ -44,12 +45,12 @@ import Testing
         #expect(try await baton(["clients", "list", "--data-dir", data]).output.contains("app\tpublic"))
 
         let auth = ("Authorization", "Basic " + Data("login:\(loginSecret)".utf8).base64EncodedString())
-        let session = try await HTTPTestClient.send("POST", port: port, path: "/v1/sessions",
+        let session = try await LoopbackHTTPClient.send("POST", port: port, path: "/v1/sessions",
                                                     headers: [("Content-Type", "application/json"), auth],
                                                     body: Array(#"{"sub":"alice","client_id":"app"}"#.utf8))
         #expect(session.status == 201)
         let form = "grant_type=refresh_token&client_id=app&refresh_token=" + (session.json["refresh_token"] as! String)
-        let refreshed = try await HTTPTestClient.send("POST", port: port, path: "/oauth/token",
+        let refreshed = try await LoopbackHTTPClient.send("POST", port: port, path: "/oauth/token",
                                                       headers: [("Content-Type", "application/x-www-form-urlencoded")],
                                                       body: Array(form.utf8))
         let latest = try #require(refreshed.json["refresh_token"] as? String)
@@ -67,7 +68,7 @@ import Testing
         server = try serve(port: port, dataDirectory: data)
         try await waitUntilReady(port: port, server, logPath: data + "/serve.log")
         let again = "grant_type=refresh_token&client_id=app&refresh_token=" + latest
-        let afterRestart = try await HTTPTestClient.send("POST", port: port, path: "/oauth/token",
+        let afterRestart = try await LoopbackHTTPClient.send("POST", port: port, path: "/oauth/token",
                                                          headers: [("Content-Type", "application/x-www-form-urlencoded")],
                                                          body: Array(again.utf8))
         #expect(afterRestart.status == 200, "\(afterRestart.text)")

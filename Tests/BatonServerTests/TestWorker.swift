@@ -1,7 +1,8 @@
+import BatonAuth
 import BatonCore
 import BatonRedis
 import BatonServer
-import BatonTesting
+import BatonLocalServers
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -42,7 +43,7 @@ final class TestWorker: Sendable {
         try await redis.waitUntilConnected()
         var configuration = ServerConfiguration()
         configuration.port = 0
-        configuration.issuer = "https://baton.test"
+        configuration.auth.issuer = "https://baton.test"
         configuration.adminToken = adminToken
         configure(&configuration)
         let logs = LogRecorder()
@@ -54,7 +55,7 @@ final class TestWorker: Sendable {
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         let running = Task { try await group.run() }
         var ports = portStream.makeAsyncIterator()
-        guard let port = await ports.next() else { throw FixtureError("the worker did not start") }
+        guard let port = await ports.next() else { throw LocalServerError("the worker did not start") }
         return TestWorker(redisServer: redisServer, redis: redis, port: port, masterSecret: secret, logs: logs,
                           group: group, running: running)
     }
@@ -69,25 +70,25 @@ final class TestWorker: Sendable {
 
     // MARK: HTTP
 
-    func get(_ path: String, headers: [(String, String)] = []) async throws -> HTTPTestResponse {
-        try await HTTPTestClient.send("GET", port: port, path: path, headers: headers)
+    func get(_ path: String, headers: [(String, String)] = []) async throws -> LoopbackHTTPResponse {
+        try await LoopbackHTTPClient.send("GET", port: port, path: path, headers: headers)
     }
 
-    func post(_ path: String, form: [String: String], headers: [(String, String)] = []) async throws -> HTTPTestResponse {
-        try await HTTPTestClient.send("POST", port: port, path: path,
+    func post(_ path: String, form: [String: String], headers: [(String, String)] = []) async throws -> LoopbackHTTPResponse {
+        try await LoopbackHTTPClient.send("POST", port: port, path: path,
                                       headers: [("Content-Type", "application/x-www-form-urlencoded")] + headers,
                                       body: Array(Self.formEncode(form).utf8))
     }
 
-    func postJSON(_ path: String, _ json: String, headers: [(String, String)] = []) async throws -> HTTPTestResponse {
-        try await HTTPTestClient.send("POST", port: port, path: path,
+    func postJSON(_ path: String, _ json: String, headers: [(String, String)] = []) async throws -> LoopbackHTTPResponse {
+        try await LoopbackHTTPClient.send("POST", port: port, path: path,
                                       headers: [("Content-Type", "application/json")] + headers, body: Array(json.utf8))
     }
 
-    func admin(_ method: String, _ path: String, json: String? = nil) async throws -> HTTPTestResponse {
+    func admin(_ method: String, _ path: String, json: String? = nil) async throws -> LoopbackHTTPResponse {
         var headers = [("Authorization", "Bearer \(Self.adminToken)")]
         if json != nil { headers.append(("Content-Type", "application/json")) }
-        return try await HTTPTestClient.send(method, port: port, path: path, headers: headers, body: Array((json ?? "").utf8))
+        return try await LoopbackHTTPClient.send(method, port: port, path: path, headers: headers, body: Array((json ?? "").utf8))
     }
 
     static func formEncode(_ form: [String: String]) -> String {
@@ -110,7 +111,7 @@ final class TestWorker: Sendable {
         let body = #"{"client_id":"\#(id)"\#(extra.isEmpty ? "" : "," + extra)}"#
         let response = try await admin("POST", "/admin/clients", json: body)
         guard response.status == 201, let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] else {
-            throw FixtureError("creating client \(id) failed: \(response.status) \(response.text)")
+            throw LocalServerError("creating client \(id) failed: \(response.status) \(response.text)")
         }
         return object["client_secret"] as? String
     }
@@ -130,13 +131,13 @@ final class TestWorker: Sendable {
         body += "}"
         let response = try await postJSON("/v1/sessions", body, headers: [Self.basic("login", clients.loginSecret)])
         guard response.status == 201, let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] else {
-            throw FixtureError("creating a session failed: \(response.status) \(response.text)")
+            throw LocalServerError("creating a session failed: \(response.status) \(response.text)")
         }
         return object
     }
 
     /// Presents a refresh token as the public `app` client (or another client).
-    func refresh(_ token: String, client: String = "app", extra: [String: String] = [:]) async throws -> HTTPTestResponse {
+    func refresh(_ token: String, client: String = "app", extra: [String: String] = [:]) async throws -> LoopbackHTTPResponse {
         var form = ["grant_type": "refresh_token", "refresh_token": token, "client_id": client]
         form.merge(extra) { $1 }
         return try await post("/oauth/token", form: form)
@@ -148,7 +149,7 @@ struct StandardClients {
     var loginSecret: String
 }
 
-extension HTTPTestResponse {
+extension LoopbackHTTPResponse {
     /// The body as a JSON object (empty if it is not one).
     var json: [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]) ?? [:]

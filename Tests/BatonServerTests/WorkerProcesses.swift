@@ -1,6 +1,7 @@
+import BatonAuth
 import BatonSystem
 import BatonServer
-import BatonTesting
+import BatonLocalServers
 import Foundation
 
 /// The `baton` executable this package built (or `$BATON_BINARY`).
@@ -46,7 +47,7 @@ final class WorkerProcesses: Sendable {
     func activeKeyIDs() async throws -> [String] {
         var ids: [String] = []
         for worker in workers {
-            let ready = try await HTTPTestClient.send("GET", port: worker.port, path: "/readyz")
+            let ready = try await LoopbackHTTPClient.send("GET", port: worker.port, path: "/readyz")
             ids.append(ready.json["active_kid"] as? String ?? "")
         }
         return ids
@@ -56,9 +57,9 @@ final class WorkerProcesses: Sendable {
     func standardClients() async throws -> String {
         let login = try await cli(["clients", "add", "login", "--permission", "sessions"])
         guard login.status == 0, let secret = login.output.split(separator: "\n").first(where: { $0.hasPrefix("client_secret:") })?
-            .split(separator: " ")[1] else { throw FixtureError("no client secret in: \(login.output)") }
+            .split(separator: " ")[1] else { throw LocalServerError("no client secret in: \(login.output)") }
         let app = try await cli(["clients", "add", "app", "--public"])
-        guard app.status == 0 else { throw FixtureError("adding the app client failed: \(app.output)") }
+        guard app.status == 0 else { throw LocalServerError("adding the app client failed: \(app.output)") }
         return String(secret)
     }
 
@@ -66,7 +67,7 @@ final class WorkerProcesses: Sendable {
     /// slow to answer on a loaded machine) is retried, as a login backend would.
     func createSession(_ subject: String, loginSecret: String, on index: Int = 0) async throws -> String {
         for attempt in 1...3 {
-            let response = try await HTTPTestClient.send(
+            let response = try await LoopbackHTTPClient.send(
                 "POST", port: workers[index].port, path: "/v1/sessions",
                 headers: [("Content-Type", "application/json"),
                           ("Authorization", "Basic " + Data("login:\(loginSecret)".utf8).base64EncodedString())],
@@ -74,16 +75,16 @@ final class WorkerProcesses: Sendable {
             if let token = response.json["refresh_token"] as? String { return token }
             guard response.status == 503, attempt < 3 else {
                 let log = (try? String(contentsOfFile: workers[index].logPath, encoding: .utf8)) ?? ""
-                throw FixtureError("no session: \(response.text); worker log ends:\n\(log.split(separator: "\n").suffix(8).joined(separator: "\n"))")
+                throw LocalServerError("no session: \(response.text); worker log ends:\n\(log.split(separator: "\n").suffix(8).joined(separator: "\n"))")
             }
             try await Task.sleep(for: .milliseconds(200))
         }
-        throw FixtureError("no session")
+        throw LocalServerError("no session")
     }
 
     /// Presents a refresh token to worker `index` as the `app` client.
-    func refresh(_ token: String, on index: Int, timeout: Duration = .seconds(5)) async throws -> HTTPTestResponse {
-        try await HTTPTestClient.send("POST", port: workers[index].port, path: "/oauth/token",
+    func refresh(_ token: String, on index: Int, timeout: Duration = .seconds(5)) async throws -> LoopbackHTTPResponse {
+        try await LoopbackHTTPClient.send("POST", port: workers[index].port, path: "/oauth/token",
                                       headers: [("Content-Type", "application/x-www-form-urlencoded")],
                                       body: Array("grant_type=refresh_token&client_id=app&refresh_token=\(token)".utf8),
                                       timeout: timeout)
@@ -95,10 +96,10 @@ final class WorkerProcesses: Sendable {
     }
 
     /// Sends an admin request to worker `index`.
-    func admin(_ index: Int, _ method: String, _ path: String, json: String? = nil) async throws -> HTTPTestResponse {
+    func admin(_ index: Int, _ method: String, _ path: String, json: String? = nil) async throws -> LoopbackHTTPResponse {
         var headers = [("Authorization", "Bearer \(adminToken)")]
         if json != nil { headers.append(("Content-Type", "application/json")) }
-        return try await HTTPTestClient.send(method, port: workers[index].port, path: path, headers: headers,
+        return try await LoopbackHTTPClient.send(method, port: workers[index].port, path: path, headers: headers,
                                              body: Array((json ?? "").utf8))
     }
 

@@ -1,6 +1,6 @@
 import BatonCore
 import BatonRedis
-import BatonTesting
+import BatonLocalServers
 import Testing
 @testable import BatonStore
 
@@ -19,9 +19,9 @@ import Testing
                   claims: "\"tenant\":\"acme\"", expiresAt: now + 90 * day, idleTimeoutMilliseconds: 14 * day)
     }
 
-    private func refresh(_ store: FamilyStore, _ session: SessionID, _ generation: UInt64, at time: Int64 = now,
+    private func refresh(_ store: RedisFamilyStore, _ session: SessionID, _ generation: UInt64, at time: Int64 = now,
                          client: String = "app", grace: Int64 = 10_000) async throws -> RefreshOutcome {
-        try await store.refresh(session, presented: generation, clientID: client, now: time,
+        try await store.refresh(session, presented: generation, clientID: client, requestedScope: nil, now: time,
                                 graceMilliseconds: grace, idleMilliseconds: 14 * Self.day)
     }
 
@@ -52,7 +52,7 @@ import Testing
         }
     }
 
-    @Test func reuseDeletesTheFamilyAndItsIndexEntry() async throws {
+    @Test func reuseDeletesTheFamilyAndListingDropsItsIndexEntry() async throws {
         try await withStore { store, redis in
             let session = Self.session()
             _ = try await store.create(Self.newFamily(session), now: Self.now)
@@ -125,14 +125,14 @@ import Testing
     }
 }
 
-/// Runs `body` with a FamilyStore on a fresh redis-server.
-func withStore(_ body: (FamilyStore, RedisClient) async throws -> Void) async throws {
+/// Runs `body` with a RedisFamilyStore on a fresh redis-server.
+func withStore(_ body: (RedisFamilyStore, RedisClient) async throws -> Void) async throws {
     let server = try await RedisServer.start()
     defer { server.stop() }
     let redis = RedisClient(configuration: try RedisConfiguration(url: server.url))
     try await redis.waitUntilConnected()
     do {
-        try await body(FamilyStore(redis: redis), redis)
+        try await body(RedisFamilyStore(redis: redis), redis)
     } catch {
         await redis.shutdown()
         throw error

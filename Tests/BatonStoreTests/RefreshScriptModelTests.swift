@@ -57,18 +57,21 @@ import Testing
                 let record = FamilyRecord(generation: item.current, rotatedAt: now - item.rotatedAgo, clientID: "app",
                                           createdAt: created, expiresAt: now + item.remaining, scope: "read write")
                 let requested = try item.requested.map { try Scope(parsing: $0) }
+                let fields: [FamilyField: String] = [
+                    .generation: String(record.generation), .rotatedAt: String(record.rotatedAt), .clientID: "app",
+                    .createdAt: String(created), .expiresAt: String(record.expiresAt), .subject: "model",
+                    .scope: record.scope, .authTime: "0", .claims: "",
+                ]
                 var write = RedisCommand("HSET", KeySchema.family(session))
-                for (field, value) in [("g", String(record.generation)), ("r", String(record.rotatedAt)), ("c", "app"),
-                                       ("t", String(created)), ("x", String(record.expiresAt)), ("s", "model"),
-                                       ("sc", record.scope), ("a", "0"), ("cl", "")] {
-                    write.append(field)
-                    write.append(value)
+                for field in FamilyField.allCases {
+                    write.append(field.rawValue)
+                    write.append(fields[field]!)
                 }
                 _ = try await redis.send(write)
-                let userKey = KeySchema.user(shard: session.shard, subject: "model")
-                _ = try await redis.send("DEL", userKey)
+                let revocations = KeySchema.revocations(shard: session.shard)
+                _ = try await redis.send("DEL", revocations)
                 if let offset = item.revokedOffset {
-                    _ = try await redis.send("HSET", userKey, "rv", String(created + offset))
+                    _ = try await redis.send("HSET", revocations, "model", String(created + offset))
                 }
                 let expected = FamilyDecision.decide(
                     family: record, presented: item.presented, clientID: item.client, requestedScope: requested,
@@ -79,7 +82,7 @@ import Testing
                 #expect(actual == expected, "\(item)")
                 if case .reject(.scopeExceeded) = expected {
                     // Refused before anything was written.
-                    #expect(try await redis.send("HGET", KeySchema.family(session), "g") == .bulkString(Array(String(item.current).utf8)))
+                    #expect(try await redis.send("HGET", KeySchema.family(session), FamilyField.generation.rawValue) == .bulkString(Array(String(item.current).utf8)))
                 }
             }
         }

@@ -5,18 +5,18 @@
  * Per request: frame an HTTP/1.1 request (keep-alive), one HMAC-SHA256 over its body (what
  * checking a presented refresh token's MAC costs; the result is not compared), one FCALL of
  * Baton's own rotation script on Redis (the benchmark function library of `baton-bench limits`;
- * commands of one loop tick go out in one write), and when the reply says `rotate`: 16 random
+ * commands of one loop tick go out in one write), and when the reply says `rotated`: 16 random
  * bytes, an RFC 9068 access token signed with ES256 (raw r||s), a refresh token with an
  * HMAC-SHA256, one response write. Single-threaded, epoll, one Redis connection; several
  * processes share the port with SO_REUSEPORT.
  *
  * It is a measuring tool, not a service: it listens on 127.0.0.1 only, answers every request
- * with a rotation, exits with status 1 on any reply other than `rotate` (the benchmark counts
+ * with a rotation, exits with status 1 on any reply other than `rotated` (the benchmark counts
  * that as a failure), drops a client that does not read its responses, and ends after
  * --seconds (SIGALRM).
  *
  *   baton-floor --port P --redis-socket PATH --families N --seconds S \
- *       --family-prefix 'bt:{0a1b2c3d}:fam:bt-bench--' --user-prefix 'bt:{0a1b2c3d}:user:' --client bench-client
+ *       --family-prefix 'bt:{0a1b2c3d}:fam:bt-bench--' --revocations-key 'bt:{0a1b2c3d}:rv' --client bench-client
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -61,7 +61,7 @@ static size_t redisOutputLength;
 
 static struct {
     int port, families, seconds;
-    const char *redisSocket, *familyPrefix, *userPrefix, *client;
+    const char *redisSocket, *familyPrefix, *revocationsKey, *client;
 } options = { .families = 10000, .seconds = 60, .client = "bench-client" };
 
 static EVP_MD_CTX *signingTemplate, *hmacInner, *hmacOuter;
@@ -125,7 +125,7 @@ static void prepareKeys(void) {
     }
 }
 
-/* Appends `FCALL bt_bench_refresh 2 <family> <user prefix> 0 <client> <now> 10000 <30 days> - ''`. */
+/* Appends `FCALL bt_bench_refresh 2 <family> <revocations key> 0 <client> <now> 10000 <30 days> ''`. */
 static void sendRefresh(int fd) {
     if (waitingTail - waitingHead == MAX_IN_FLIGHT || redisOutputLength > REDIS_OUTPUT - 1024)
         fail("too many requests in flight");
@@ -135,9 +135,9 @@ static void sendRefresh(int fd) {
     int familyLength = snprintf(family, sizeof family, "%s%012ld", options.familyPrefix, nextFamily++ % options.families);
     int nowLength = snprintf(now, sizeof now, "%lld", (long long)clock.tv_sec * 1000 + clock.tv_usec / 1000);
     redisOutputLength += snprintf(redisOutput + redisOutputLength, REDIS_OUTPUT - redisOutputLength,
-        "*12\r\n$5\r\nFCALL\r\n$16\r\nbt_bench_refresh\r\n$1\r\n2\r\n$%d\r\n%s\r\n$%zu\r\n%s\r\n$1\r\n0\r\n"
-        "$%zu\r\n%s\r\n$%d\r\n%s\r\n$5\r\n10000\r\n$10\r\n2592000000\r\n$1\r\n-\r\n$0\r\n\r\n",
-        familyLength, family, strlen(options.userPrefix), options.userPrefix,
+        "*11\r\n$5\r\nFCALL\r\n$16\r\nbt_bench_refresh\r\n$1\r\n2\r\n$%d\r\n%s\r\n$%zu\r\n%s\r\n$1\r\n0\r\n"
+        "$%zu\r\n%s\r\n$%d\r\n%s\r\n$5\r\n10000\r\n$10\r\n2592000000\r\n$0\r\n\r\n",
+        familyLength, family, strlen(options.revocationsKey), options.revocationsKey,
         strlen(options.client), options.client, nowLength, now);
     waiting[waitingTail % MAX_IN_FLIGHT].fd = fd;
     waiting[waitingTail++ % MAX_IN_FLIGHT].serial = clients[fd]->serial;
@@ -213,10 +213,10 @@ static void readRedis(int redis, redisReader *reader) {
         int fd = waiting[waitingHead % MAX_IN_FLIGHT].fd;
         unsigned long serial = waiting[waitingHead++ % MAX_IN_FLIGHT].serial;
         if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 7 || reply->element[0]->type != REDIS_REPLY_STRING
-            || strcmp(reply->element[0]->str, "rotate") != 0 || reply->element[1]->type != REDIS_REPLY_INTEGER)
+            || strcmp(reply->element[0]->str, "rotated") != 0 || reply->element[1]->type != REDIS_REPLY_INTEGER)
             fail("the rotation script did not rotate (reply type %d: %s)", reply->type,
                  reply->type == REDIS_REPLY_ERROR ? reply->str
-                 : reply->type == REDIS_REPLY_ARRAY && reply->elements > 1 && reply->element[1]->str ? reply->element[1]->str : "?");
+                 : reply->type == REDIS_REPLY_ARRAY && reply->elements > 0 && reply->element[0]->str ? reply->element[0]->str : "?");
         respond(fd, serial, reply->element[1]->integer, reply->element[2]->str, reply->element[3]->str);
         freeReplyObject(reply);
     }
@@ -277,7 +277,7 @@ static void parseOptions(int argc, char **argv) {
     static const struct option known[] = {
         { "port", required_argument, NULL, 'p' }, { "redis-socket", required_argument, NULL, 'r' },
         { "families", required_argument, NULL, 'n' }, { "seconds", required_argument, NULL, 's' },
-        { "family-prefix", required_argument, NULL, 'f' }, { "user-prefix", required_argument, NULL, 'u' },
+        { "family-prefix", required_argument, NULL, 'f' }, { "revocations-key", required_argument, NULL, 'u' },
         { "client", required_argument, NULL, 'c' }, { 0, 0, 0, 0 },
     };
     int option;
@@ -288,14 +288,14 @@ static void parseOptions(int argc, char **argv) {
         case 'n': options.families = atoi(optarg); break;
         case 's': options.seconds = atoi(optarg); break;
         case 'f': options.familyPrefix = optarg; break;
-        case 'u': options.userPrefix = optarg; break;
+        case 'u': options.revocationsKey = optarg; break;
         case 'c': options.client = optarg; break;
         default: fail("unknown option; see the comment at the top of loadtest/floor/main.c");
         }
     }
     if (options.port <= 0 || !options.redisSocket || options.families <= 0 || options.seconds <= 0
-        || !options.familyPrefix || !options.userPrefix)
-        fail("needs --port, --redis-socket, --family-prefix, --user-prefix, and positive --families and --seconds");
+        || !options.familyPrefix || !options.revocationsKey)
+        fail("needs --port, --redis-socket, --family-prefix, --revocations-key, and positive --families and --seconds");
 }
 
 int main(int argc, char **argv) {

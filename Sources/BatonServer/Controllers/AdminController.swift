@@ -1,3 +1,4 @@
+import BatonAuth
 import BatonCore
 import BatonCrypto
 import BatonStore
@@ -17,14 +18,14 @@ struct AdminController<Context: RequestContext>: Sendable {
     func addRoutes(to router: Router<Context>) {
         let group = router.group("admin").add(middleware: AdminAuthMiddleware(adminToken: adminToken))
         group.post("clients") { request, _ in
-            let draft = try await decode(ClientDraft.self, from: request)
+            let draft = try ClientDraft(json: try await body(of: request))
             let (client, secret) = try await admin.createClient(draft)
             return try json(ClientView(client, secret: secret), status: .created)
         }
         group.get("clients") { _, _ in try json(try await admin.listClients().map { ClientView($0) }) }
         group.get("clients/:id") { _, context in try json(ClientView(try await admin.client(try id(context)))) }
         group.patch("clients/:id") { request, context in
-            let draft = try await decode(ClientDraft.self, from: request)
+            let draft = try ClientDraft(json: try await body(of: request))
             return try json(ClientView(try await admin.updateClient(try id(context), draft)))
         }
         group.delete("clients/:id") { _, context in
@@ -50,12 +51,9 @@ struct AdminController<Context: RequestContext>: Sendable {
     private func addKeyRoutes(to group: RouterGroup<Context>) {
         group.get("keys") { _, _ in try json(try await keys.list()) }
         group.post("keys/rotate") { request, _ in
-            let body = try await decode(RotationRequest.self, from: request)
+            let body = try RotationRequest(json: try await self.body(of: request))
             guard let algorithm = body.alg.map({ SigningAlgorithm(rawValue: $0) }) ?? self.algorithm else {
                 throw BatonError(.invalidRequest, hint: "alg must be ES256, EdDSA or RS256")
-            }
-            guard (0...86_400).contains(body.lead ?? 0) else {
-                throw BatonError(.invalidRequest, hint: "lead must be between 0 and 86400 seconds")
             }
             let record = try await keys.rotate(algorithm: algorithm, lead: body.now == true ? 0 : body.lead ?? 300)
             try await keyring.reload()
@@ -84,26 +82,9 @@ struct AdminController<Context: RequestContext>: Sendable {
         return subject
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+    private func body(of request: Request) async throws -> [UInt8] {
         var request = request
-        let body = try await request.jsonBody(limit: bodyLimit)
-        do {
-            return try JSONDecoder().decode(type, from: Data(body))
-        } catch {
-            throw BatonError(.invalidRequest, hint: "the JSON body does not match: \(Self.reason(error))")
-        }
-    }
-
-    private static func reason(_ error: any Error) -> String {
-        switch error as? DecodingError {
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return path.isEmpty ? "malformed JSON" : "bad value at '\(path)'"
-        case .keyNotFound(let key, _):
-            return "missing '\(key.stringValue)'"
-        default:
-            return "malformed JSON"
-        }
+        return try await request.jsonBody(limit: bodyLimit)
     }
 
     private func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
@@ -113,11 +94,18 @@ struct AdminController<Context: RequestContext>: Sendable {
     }
 }
 
-/// `POST /admin/keys/rotate`: `{"alg"?: "ES256", "lead"?: 300, "now"?: false}`.
-struct RotationRequest: Decodable {
+/// `POST /admin/keys/rotate`: `{"alg"?: "ES256", "lead"?: 300, "now"?: false}`, read strictly.
+struct RotationRequest {
     var alg: String?
     var lead: Int64?
     var now: Bool?
+
+    init(json bytes: [UInt8]) throws {
+        let body = try JSONObjectReader(bytes, allowed: ["alg", "lead", "now"])
+        alg = try body.string("alg")
+        lead = try body.integer("lead", in: 0...86_400)
+        now = try body.bool("now")
+    }
 }
 
 /// A client as the admin API shows it: never the secret's hash; the secret itself only at creation.

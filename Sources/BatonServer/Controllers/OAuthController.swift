@@ -1,3 +1,4 @@
+import BatonAuth
 import BatonCore
 import Hummingbird
 import NIOCore
@@ -8,6 +9,7 @@ struct OAuthController<Context: RemoteAddressRequestContext>: Sendable {
     let service: TokenService
     let authenticator: ClientAuthenticator
     let rateLimiter: RateLimiter
+    let bodyLimit: Int
 
     func addRoutes(to router: Router<Context>) {
         router.post(RouterPath(TokenEndpoint.path)) { request, context in try await token(request, from: context.remoteAddress) }
@@ -18,7 +20,7 @@ struct OAuthController<Context: RemoteAddressRequestContext>: Sendable {
     private func token(_ request: Request, from address: SocketAddress?) async throws -> Response {
         var request = request
         try requireMediaType(request.headers[.contentType], "application/x-www-form-urlencoded")
-        let body = try await request.collectBody(upTo: service.configuration.bodyLimit)
+        let body = try await request.collectBody(upTo: bodyLimit)
         return .token(try await token(authorization: request.headers[.authorization], body: body, from: address))
     }
 
@@ -30,7 +32,7 @@ struct OAuthController<Context: RemoteAddressRequestContext>: Sendable {
             throw BatonError(.invalidRequest, hint: "missing parameter 'grant_type'")
         }
         let client = try await authenticator.authenticate(authorization: authorization, form: form)
-        if rateLimiter.isEnabled { try await rateLimiter.check(clientID: client.id, address: address) }
+        if rateLimiter.isEnabled { try await rateLimiter.check(clientID: client.id, address: address?.ipAddress) }
         switch grantType {
         case "refresh_token": return try await service.refresh(client: client, form: form)
         case "client_credentials": return try service.clientCredentials(client: client, form: form)
@@ -40,7 +42,7 @@ struct OAuthController<Context: RemoteAddressRequestContext>: Sendable {
 
     private func revoke(_ request: Request) async throws -> Response {
         var request = request
-        let form = try await request.formBody(limit: service.configuration.bodyLimit)
+        let form = try await request.formBody(limit: bodyLimit)
         let client = try await authenticator.authenticate(authorization: request.headers[.authorization], form: form)
         try await service.revoke(client: client, form: form)
         return .json(Array("{}".utf8))
@@ -48,7 +50,7 @@ struct OAuthController<Context: RemoteAddressRequestContext>: Sendable {
 
     private func introspect(_ request: Request) async throws -> Response {
         var request = request
-        let form = try await request.formBody(limit: service.configuration.bodyLimit)
+        let form = try await request.formBody(limit: bodyLimit)
         let client = try await authenticator.authenticate(authorization: request.headers[.authorization], form: form)
         return .json(try await service.introspect(client: client, form: form))
     }

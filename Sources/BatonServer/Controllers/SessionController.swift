@@ -1,3 +1,4 @@
+import BatonAuth
 import BatonCore
 import Hummingbird
 
@@ -6,6 +7,7 @@ import Hummingbird
 struct SessionController<Context: RequestContext>: Sendable {
     let service: TokenService
     let authenticator: ClientAuthenticator
+    let bodyLimit: Int
 
     func addRoutes(to router: Router<Context>) {
         router.post("/v1/sessions") { request, _ in try await create(request) }
@@ -16,7 +18,7 @@ struct SessionController<Context: RequestContext>: Sendable {
         guard let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("basic ") else {
             throw BatonError(.invalidClient, hint: "authenticate with HTTP Basic as a client holding the 'sessions' permission")
         }
-        let body = try await request.jsonBody(limit: service.configuration.bodyLimit)
+        let body = try await request.jsonBody(limit: bodyLimit)
         let caller = try await authenticator.authenticate(authorization: authorization, form: try FormBody([]))
         let response = try await service.createSession(caller: caller, request: try SessionRequest(json: body))
         return .token(response, status: .created)

@@ -1,14 +1,16 @@
+import BatonAuth
 import BatonCore
 import Hummingbird
 
 /// `/.well-known/jwks.json` (RFC 7517) and `/.well-known/oauth-authorization-server` (RFC 8414).
 struct WellKnownController<Context: RequestContext>: Sendable {
-    let configuration: ServerConfiguration
+    let configuration: AuthConfiguration
     let keyring: Keyring
+    let clock: any WallClock
 
     func addRoutes(to router: Router<Context>) {
         router.get("/.well-known/jwks.json") { _, _ in
-            let body = keyring.jwks(at: WallClock.milliseconds() / 1000)
+            let body = keyring.jwks(at: clock.seconds())
             return Response.json(body, noStore: false,
                                  headers: [.cacheControl: "public, max-age=\(configuration.jwksMaxAge)"])
         }

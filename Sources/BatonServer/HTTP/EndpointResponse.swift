@@ -1,3 +1,4 @@
+import BatonAuth
 import BatonCore
 import HTTPTypes
 
@@ -33,9 +34,6 @@ struct EndpointResponse: Sendable {
 
     /// An RFC 6749 §5.2 error response with the status, headers and body its code calls for.
     static func error(_ error: BatonError) -> EndpointResponse {
-        var body = JSONWriter(capacity: 96)
-        body.member("error", error.code.rawValue)
-        body.member("error_description", error.hint)
         var headers = HTTPFields()
         switch error.code {
         case .invalidClient:
@@ -47,7 +45,19 @@ struct EndpointResponse: Sendable {
         default:
             break
         }
-        return .json(body.finish(), status: error.httpStatus, headers: headers)
+        return .json(body(code: error.code.rawValue, hint: error.hint), status: error.httpStatus, headers: headers)
+    }
+
+    /// A refusal of the request's HTTP form, in the same JSON shape.
+    static func error(_ error: HTTPError) -> EndpointResponse {
+        .json(body(code: error.code, hint: error.hint), status: error.status)
+    }
+
+    private static func body(code: String, hint: String) -> [UInt8] {
+        var body = JSONWriter(capacity: 96)
+        body.member("error", code)
+        body.member("error_description", hint)
+        return body.finish()
     }
 }
 
@@ -58,15 +68,13 @@ extension BatonError {
         case .invalidClient, .invalidToken: return .unauthorized
         case .accessDenied: return .forbidden
         case .notFound: return .notFound
-        case .requestTooLarge: return .contentTooLarge
-        case .unsupportedMediaType: return .unsupportedMediaType
         case .temporarilyUnavailable: return .serviceUnavailable
         case .tooManyRequests: return .tooManyRequests
         case .serverError: return .internalServerError
-        case .methodNotAllowed: return .methodNotAllowed
+        case .conflict: return .conflict
         case .invalidRequest, .invalidGrant, .unauthorizedClient, .unsupportedGrantType, .unsupportedTokenType,
-             .invalidScope, .conflict:
-            return code == .conflict ? .conflict : .badRequest
+             .invalidScope:
+            return .badRequest
         }
     }
 }

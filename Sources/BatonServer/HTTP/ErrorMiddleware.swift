@@ -1,11 +1,11 @@
 import BatonCore
-import BatonRedis
+import BatonStore
 import Hummingbird
 import Logging
 
-/// Turns every error into an RFC 6749 §5.2 JSON response: Baton's own errors as they are, Redis
-/// being away as 503 `temporarily_unavailable`, framework errors (404, 405, 413) into their OAuth
-/// shape, and anything unforeseen into a logged 500 that says nothing of its cause.
+/// Turns every error into an RFC 6749 §5.2 JSON response: Baton's own errors as they are, the
+/// store being away as 503 `temporarily_unavailable`, framework errors (404, 405, 413) into their
+/// OAuth shape, and anything unforeseen into a logged 500 that says nothing of its cause.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: BatonMetrics
 
@@ -13,11 +13,14 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            return Response(Self.response(for: error, logger: context.logger, metrics: metrics))
+            return Response(ErrorResponder.response(for: error, logger: context.logger, metrics: metrics))
         }
     }
+}
 
-    /// The response an error becomes; the token endpoint's event-loop path uses it too.
+/// The response an error becomes, for the router's middleware and the token endpoint's
+/// event-loop path alike.
+enum ErrorResponder {
     static func response(for error: any Error, logger: Logger, metrics: BatonMetrics) -> EndpointResponse {
         switch error {
         case let error as BatonError:
@@ -25,28 +28,30 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 logger.info("request refused", metadata: ["baton.error": "\(error.code.rawValue)", "baton.debug": "\(debug)"])
             }
             return .error(error)
-        case let error as RedisError:
-            metrics.redisError(error.code.rawValue)
-            guard error.isTransient || error.code == .shutdown else {
-                logger.error("redis error", metadata: ["redis.error": "\(error)"])
+        case let error as HTTPError:
+            return .error(error)
+        case let error as StoreError:
+            metrics.redisError(error.kind)
+            guard error.code == .unavailable else {
+                logger.error("store error", metadata: ["redis.error": "\(error)"])
                 return .error(BatonError(.serverError, hint: "internal error"))
             }
             logger.warning("redis unavailable", metadata: ["redis.error": "\(error)"])
             return .error(BatonError(.temporarilyUnavailable, hint: "the session store is unavailable; retry shortly"))
         case let error as any HTTPResponseError:
-            return .error(translate(error.status))
+            return translate(error.status)
         default:
             logger.error("unexpected error", metadata: ["error": "\(error)"])
             return .error(BatonError(.serverError, hint: "internal error"))
         }
     }
 
-    private static func translate(_ status: HTTPResponse.Status) -> BatonError {
+    private static func translate(_ status: HTTPResponse.Status) -> EndpointResponse {
         switch status {
-        case .notFound: return BatonError(.notFound, hint: "no such endpoint")
-        case .methodNotAllowed: return BatonError(.methodNotAllowed, hint: "method not allowed on this endpoint")
-        case .contentTooLarge: return BatonError(.requestTooLarge, hint: "the request body is too large")
-        default: return BatonError(.invalidRequest, hint: "the request is malformed")
+        case .notFound: return .error(BatonError(.notFound, hint: "no such endpoint"))
+        case .methodNotAllowed: return .error(HTTPError.methodNotAllowed)
+        case .contentTooLarge: return .error(HTTPError.bodyTooLarge)
+        default: return .error(BatonError(.invalidRequest, hint: "the request is malformed"))
         }
     }
 }

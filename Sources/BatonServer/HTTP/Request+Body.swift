@@ -23,6 +23,6 @@ func requireMediaType(_ contentType: String?, _ expected: String) throws {
     // The media type is what comes before any `;`, without surrounding blanks.
     guard let contentType, contentType.utf8.prefix(while: { $0 != UInt8(ascii: ";") }).trimmingBlanks
         .equalsIgnoringASCIICase(expected.utf8) else {
-        throw BatonError(.unsupportedMediaType, hint: "the request body must be \(expected)")
+        throw HTTPError.unsupportedMediaType(expected: expected)
     }
 }

@@ -1,3 +1,4 @@
+import BatonAuth
 import BatonCore
 import HTTPTypes
 import Hummingbird

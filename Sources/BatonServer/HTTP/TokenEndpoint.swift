@@ -9,11 +9,10 @@ struct TokenEndpoint: Sendable {
     static let path = "/oauth/token"
 
     let controller: OAuthController<BatonRequestContext>
+    /// The largest body accepted (413 beyond).
+    let bodyLimit: Int
     let metrics: BatonMetrics
     let logger: Logger
-
-    /// The largest body accepted (413 beyond).
-    var bodyLimit: Int { controller.service.configuration.bodyLimit }
 
     /// Answers one request whose body has been read, given its `Content-Type` and `Authorization`;
     /// `bodyTooLarge` when the body went over the limit.
@@ -22,16 +21,15 @@ struct TokenEndpoint: Sendable {
         let started = ContinuousClock.now
         let response: EndpointResponse
         do {
-            guard !bodyTooLarge else { throw BatonError(.requestTooLarge, hint: "the request body is too large") }
+            guard !bodyTooLarge else { throw HTTPError.bodyTooLarge }
             try requireMediaType(contentType, "application/x-www-form-urlencoded")
             let token = try await controller.token(authorization: authorization, body: body, from: address)
             response = .token(token)
         } catch {
-            response = ErrorMiddleware<BatonRequestContext>.response(for: error, logger: logger, metrics: metrics)
+            response = ErrorResponder.response(for: error, logger: logger, metrics: metrics)
         }
-        ObservabilityMiddleware<BatonRequestContext>.record(
-            method: "POST", path: Self.path, endpoint: Self.path, status: response.status.code,
-            since: started, logger: logger, metrics: metrics)
+        RequestRecorder(metrics: metrics, logger: logger).record(
+            method: "POST", path: Self.path, endpoint: Self.path, status: response.status.code, since: started)
         return response
     }
 }

@@ -1,3 +1,4 @@
+import BatonAuth
 import BatonCore
 import Prometheus
 import Synchronization
@@ -5,27 +6,21 @@ import Synchronization
 /// A worker's metrics, in Prometheus' text format at `/metrics`: requests by endpoint and
 /// status, request latency, refresh outcomes, the rotation script's latency, Redis failures,
 /// control-channel resubscriptions and the keyset version.
-public final class BatonMetrics: Sendable {
+public final class BatonMetrics: AuthMetrics {
     /// The registry `/metrics` renders.
     public let registry: PrometheusCollectorRegistry
-    let refreshScriptLatency: DurationHistogram
-    let pubSubResubscriptions: Counter
-    let keysetVersion: Gauge
+    private let refreshScriptLatencyHistogram: DurationHistogram
+    private let pubSubResubscriptions: Counter
+    private let keysetVersion: Gauge
     /// Counters and histograms already looked up, so a request costs no registry lookup.
     private let requestSeries = Mutex<[RequestSeries: (count: Counter, latency: DurationHistogram)]>([:])
-    private let refreshOutcomeCounters: [String: Counter]
+    private let refreshOutcomeCounters: [RefreshOutcomeLabel: Counter]
 
     private struct RequestSeries: Hashable {
         let endpoint: String
         let method: String
         let status: Int
     }
-
-    /// Every `outcome` label of `baton_refresh_outcomes_total`.
-    static let refreshOutcomeNames = [
-        "rotated", "grace", "fast_forward", "reuse_detected", "scope_exceeded", "expired", "revoked",
-        "unknown_family", "wrong_client", "invalid",
-    ]
 
     static let latencyBuckets: [Duration] = [
         .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
@@ -36,15 +31,15 @@ public final class BatonMetrics: Sendable {
     /// Creates the metrics on a fresh registry (one per worker).
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
-        refreshScriptLatency = registry.makeDurationHistogram(
+        refreshScriptLatencyHistogram = registry.makeDurationHistogram(
             descriptor: Self.name("redis", "refresh_script", "seconds", "Round trip of the rotation script (EVALSHA) to Redis"),
             buckets: Self.latencyBuckets)
         pubSubResubscriptions = registry.makeCounter(
             descriptor: Self.name("control", "resubscriptions", "total", "Times the control-channel subscription was re-established"))
         keysetVersion = registry.makeGauge(
             descriptor: Self.name("keyset", "version", "number", "Version of the keyset this worker has loaded"))
-        refreshOutcomeCounters = Dictionary(uniqueKeysWithValues: Self.refreshOutcomeNames.map { name in
-            (name, registry.makeCounter(descriptor: Self.refreshOutcomes, labels: [("outcome", name)]))
+        refreshOutcomeCounters = Dictionary(uniqueKeysWithValues: RefreshOutcomeLabel.allCases.map { label in
+            (label, registry.makeCounter(descriptor: Self.refreshOutcomes, labels: [("outcome", label.rawValue)]))
         })
     }
 
@@ -65,10 +60,24 @@ public final class BatonMetrics: Sendable {
         series.latency.record(duration)
     }
 
-    /// Counts a refresh by what happened to it (one of `refreshOutcomeNames`).
-    func refresh(_ outcome: String) {
-        (refreshOutcomeCounters[outcome] ?? registry.makeCounter(descriptor: Self.refreshOutcomes, labels: [("outcome", outcome)]))
-            .increment()
+    /// Counts a refresh by what happened to it.
+    public func refreshed(_ outcome: RefreshOutcomeLabel) {
+        refreshOutcomeCounters[outcome]!.increment()
+    }
+
+    /// Records the rotation script's round trip.
+    public func refreshScriptLatency(_ duration: Duration) {
+        refreshScriptLatencyHistogram.record(duration)
+    }
+
+    /// Counts a re-established control-channel subscription.
+    public func controlResubscribed() {
+        pubSubResubscriptions.increment()
+    }
+
+    /// Records the keyset version this worker loaded.
+    public func keysetLoaded(version: Int64) {
+        keysetVersion.set(version)
     }
 
     /// Counts a failed Redis call by its kind (timeout, not_connected, server, ...).

@@ -1,48 +1,49 @@
 import BatonRedis
 
+private typealias F = FamilyField
+
 /// Revokes one family (RFC 7009, or an administrator).
 ///
-/// KEYS[1] the family, KEYS[2] the shard's user-key prefix. ARGV: family id, client id (empty:
-/// any client may be named, for administrators). Returns 'revoked', 'unknown' or 'wrong_client'.
+/// KEYS[1] the family. ARGV: client id (empty: any client may be named, for administrators).
+/// Returns 'revoked', 'unknown' or 'wrong_client'.
 let revokeFamilyScript = RedisScript("""
-    local f = redis.call('HMGET', KEYS[1], 'c', 's')
-    if not f[1] then return 'unknown' end
-    if ARGV[2] ~= '' and f[1] ~= ARGV[2] then return 'wrong_client' end
+    local client = redis.call('HGET', KEYS[1], \(F.clientID.lua))
+    if not client then return 'unknown' end
+    if ARGV[1] ~= '' and client ~= ARGV[1] then return 'wrong_client' end
     redis.call('DEL', KEYS[1])
-    redis.call('HDEL', KEYS[2] .. f[2], 'f:' .. ARGV[1])
     return 'revoked'
     """)
 
 /// Logs a user out everywhere in O(1): records the revocation time, which every refresh checks.
 ///
-/// KEYS[1] the user. ARGV: now (ms), how long the record must last at least (ms: the longest
-/// absolute lifetime a family can have). Returns the family ids that were indexed, so the caller
-/// can free their records early (they are dead already).
+/// KEYS[1] the user's session index, KEYS[2] the shard's revocation times. ARGV: subject, now
+/// (ms), how long the record must last at least (ms: the longest absolute lifetime a family can
+/// have). Revocation times older than that are dropped on the way. Returns the family ids that
+/// were indexed, so the caller can free their records early (they are dead already).
 let revokeUserScript = RedisScript("""
-    local previous = tonumber(redis.call('HGET', KEYS[1], 'rv') or '-1')
-    redis.call('HSET', KEYS[1], 'rv', string.format('%.0f', math.max(previous, tonumber(ARGV[1]))))
-    local families = {}
-    local index = redis.call('HGETALL', KEYS[1])
-    for i = 1, #index, 2 do
-        if string.sub(index[i], 1, 2) == 'f:' then
-            table.insert(families, string.sub(index[i], 3))
-            redis.call('HDEL', KEYS[1], index[i])
-        end
+    local now = tonumber(ARGV[2])
+    local retention = tonumber(ARGV[3])
+    local previous = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '-1')
+    local times = redis.call('HGETALL', KEYS[2])
+    for i = 1, #times, 2 do
+        if tonumber(times[i + 1]) < now - retention then redis.call('HDEL', KEYS[2], times[i]) end
     end
-    if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then
-        redis.call('PEXPIRE', KEYS[1], ARGV[2])
-    end
+    redis.call('HSET', KEYS[2], ARGV[1], string.format('%.0f', math.max(previous, now)))
+    if redis.call('PTTL', KEYS[2]) < retention then redis.call('PEXPIRE', KEYS[2], retention) end
+    local families = redis.call('HKEYS', KEYS[1])
+    redis.call('DEL', KEYS[1])
     return families
     """)
 
 /// Whether a family is alive: it exists and was created after the user's revocation time.
 ///
-/// KEYS[1] the family, KEYS[2] the shard's user-key prefix. Returns
+/// KEYS[1] the family, KEYS[2] the shard's revocation times. Returns
 /// `{generation, client, sub, scope, created, expires}` or an empty array.
 let familyStateScript = RedisScript("""
-    local f = redis.call('HMGET', KEYS[1], 'g', 'c', 's', 'sc', 't', 'x')
+    local f = redis.call('HMGET', KEYS[1], \(F.generation.lua), \(F.clientID.lua), \(F.subject.lua), \
+    \(F.scope.lua), \(F.createdAt.lua), \(F.expiresAt.lua))
     if not f[1] then return {} end
-    local revoked = redis.call('HGET', KEYS[2] .. f[3], 'rv')
+    local revoked = redis.call('HGET', KEYS[2], f[3])
     if revoked and tonumber(f[5]) <= tonumber(revoked) then return {} end
     return f
     """)

@@ -1,0 +1,23 @@
+import BatonCore
+
+/// What the rules report for metrics; the server implements it over Prometheus.
+public protocol AuthMetrics: Sendable {
+    /// Counts a refresh by its outcome.
+    func refreshed(_ outcome: RefreshOutcomeLabel)
+    /// Records the round trip of the rotation script.
+    func refreshScriptLatency(_ duration: Duration)
+    /// Counts a re-established control-channel subscription.
+    func controlResubscribed()
+    /// Records the keyset version a worker loaded.
+    func keysetLoaded(version: Int64)
+}
+
+/// Metrics that go nowhere, for tools and tests that do not read them.
+public struct DiscardedMetrics: AuthMetrics {
+    /// Creates the sink.
+    public init() {}
+    public func refreshed(_ outcome: RefreshOutcomeLabel) {}
+    public func refreshScriptLatency(_ duration: Duration) {}
+    public func controlResubscribed() {}
+    public func keysetLoaded(version: Int64) {}
+}

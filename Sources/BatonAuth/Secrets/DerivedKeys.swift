@@ -1,0 +1,23 @@
+import BatonCore
+import BatonCrypto
+
+/// The keys derived from the master secret with HKDF-SHA256, each under its own label.
+public final class DerivedKeys: Sendable {
+    /// Names the master secret in refresh tokens (`mkid`): 6 hex digits, not secret.
+    let masterKeyID: [UInt8]
+    /// Authenticates refresh tokens.
+    let refreshMAC: HMACSHA256
+    /// Maps subjects to shards (so shards reveal nothing about subjects).
+    let shard: HMACSHA256
+    /// Seals signing keys at rest in Redis.
+    let keyEncryption: AESGCM
+
+    /// Derives every key from `secret`.
+    public init(_ secret: MasterSecret) throws {
+        let identifier = try HKDF.deriveKey(from: secret.bytes, info: "baton master key id v1", byteCount: 3)
+        masterKeyID = Hex.encode(identifier)
+        refreshMAC = try HMACSHA256(key: HKDF.deriveKey(from: secret.bytes, info: "baton refresh token mac v1"))
+        shard = try HMACSHA256(key: HKDF.deriveKey(from: secret.bytes, info: "baton subject shard v1"))
+        keyEncryption = try AESGCM(key: HKDF.deriveKey(from: secret.bytes, info: "baton signing key encryption v1"))
+    }
+}

@@ -1,0 +1,59 @@
+import BatonCore
+
+/// What a login backend sends to create a session: `{"sub": …, "client_id": …, "scope"?: …,
+/// "auth_time"?: …, "claims"?: {…}}`, read strictly (unknown members, duplicates and wrong
+/// types are refused by name).
+public struct SessionRequest: Sendable {
+    /// The authenticated subject.
+    public var subject: String
+    /// The client the session is for.
+    public var clientID: String
+    /// The requested scope (default: everything the client may hold).
+    public var scope: String?
+    /// When the subject authenticated (s since 1970; default: now).
+    public var authTime: Int64?
+    /// Extra access-token claims as JSON object members, sorted by name.
+    public var extraMembers: [UInt8]
+
+    /// The longest `claims` accepted, as JSON members.
+    static let claimsLimit = 4096
+
+    /// Parses and checks a request body.
+    public init(json bytes: [UInt8]) throws {
+        let body = try JSONObjectReader(bytes, allowed: ["sub", "client_id", "scope", "auth_time", "claims"])
+        guard let subject = try body.string("sub"), !subject.isEmpty else {
+            throw BatonError(.invalidRequest, hint: "'sub' (the authenticated subject) is required")
+        }
+        guard subject.utf8.count <= 255, !subject.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw BatonError(.invalidRequest, hint: "'sub' must be at most 255 bytes without control characters")
+        }
+        guard let clientID = try body.string("client_id") else {
+            throw BatonError(.invalidRequest, hint: "'client_id' (the client the session is for) is required")
+        }
+        self.subject = subject
+        self.clientID = clientID
+        scope = try body.string("scope")
+        authTime = try body.integer("auth_time", in: 0...253_402_300_799)
+        extraMembers = try Self.members(of: body.value("claims"))
+    }
+
+    /// Extra claims as JSON members, checked: an object, no reserved names, at most 4 KiB.
+    private static func members(of claims: JSONValue?) throws -> [UInt8] {
+        guard let claims else { return [] }
+        guard case .object(let members) = claims else {
+            throw BatonError(.invalidRequest, hint: "'claims' must be a JSON object")
+        }
+        var bytes: [UInt8] = []
+        for (name, value) in members.sorted(by: { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }) {
+            guard !AccessClaims.reservedNames.contains(name) else {
+                throw BatonError(.invalidRequest, hint: "claim '\(FormBody.printable(name))' is set by Baton and cannot be given")
+            }
+            if !bytes.isEmpty { bytes.append(UInt8(ascii: ",")) }
+            JSONWriter.appendString(name.utf8, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            value.appendJSON(to: &bytes)
+        }
+        guard bytes.count <= claimsLimit else { throw BatonError(.invalidRequest, hint: "'claims' is larger than 4 KiB") }
+        return bytes
+    }
+}

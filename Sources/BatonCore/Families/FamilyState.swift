@@ -1,0 +1,39 @@
+/// A live family as introspection and session listings show it.
+public struct FamilyState: Sendable, Equatable {
+    /// The family's session id.
+    public var session: SessionID
+    /// Its current generation.
+    public var generation: UInt64
+    /// The client it belongs to.
+    public var clientID: String
+    /// The subject.
+    public var subject: String
+    /// The granted scope.
+    public var scope: String
+    /// Creation time (ms since 1970).
+    public var createdAt: Int64
+    /// Absolute end (ms since 1970).
+    public var expiresAt: Int64
+
+    /// Creates a family's state.
+    public init(session: SessionID, generation: UInt64, clientID: String, subject: String, scope: String,
+                createdAt: Int64, expiresAt: Int64) {
+        self.session = session
+        self.generation = generation
+        self.clientID = clientID
+        self.subject = subject
+        self.scope = scope
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
+}
+
+/// The result of revoking one family.
+public enum RevocationResult: String, Sendable {
+    /// The family existed and is gone.
+    case revoked
+    /// There was no such family (already revoked or expired).
+    case unknown
+    /// The family belongs to another client; nothing was changed.
+    case wrongClient = "wrong_client"
+}

@@ -1,0 +1,32 @@
+/// Everything needed to create a family (a session): who, on which client, for how long.
+public struct NewFamily: Sendable {
+    /// The new family's id (random) and the subject's shard.
+    public var session: SessionID
+    /// The client the family belongs to.
+    public var clientID: String
+    /// The authenticated subject.
+    public var subject: String
+    /// The granted scope, space-delimited.
+    public var scope: String
+    /// When the subject authenticated (s since 1970), the access tokens' `auth_time`.
+    public var authTime: Int64
+    /// Extra access-token claims as JSON object members (`"k":v,...`), or empty.
+    public var claims: String
+    /// The absolute end of the session (ms since 1970).
+    public var expiresAt: Int64
+    /// The sliding idle timeout (ms).
+    public var idleTimeoutMilliseconds: Int64
+
+    /// Creates a description of a new family.
+    public init(session: SessionID, clientID: String, subject: String, scope: String, authTime: Int64,
+                claims: String, expiresAt: Int64, idleTimeoutMilliseconds: Int64) {
+        self.session = session
+        self.clientID = clientID
+        self.subject = subject
+        self.scope = scope
+        self.authTime = authTime
+        self.claims = claims
+        self.expiresAt = expiresAt
+        self.idleTimeoutMilliseconds = idleTimeoutMilliseconds
+    }
+}

@@ -1,0 +1,23 @@
+import HTTPTypes
+
+/// A request refused for its HTTP form rather than by Baton's rules: a body too large, a media
+/// type not accepted, a method the route lacks. Answered in the same JSON shape as `BatonError`.
+struct HTTPError: Error, Sendable, Equatable {
+    /// The status answered.
+    var status: HTTPResponse.Status
+    /// The `error` member.
+    var code: String
+    /// The client-safe `error_description`.
+    var hint: String
+
+    /// 413: the body is over the limit.
+    static let bodyTooLarge = HTTPError(status: .contentTooLarge, code: "request_too_large", hint: "the request body is too large")
+    /// 405: the route exists for other methods.
+    static let methodNotAllowed = HTTPError(status: .methodNotAllowed, code: "method_not_allowed",
+                                            hint: "method not allowed on this endpoint")
+
+    /// 415: the body is not of the media type the endpoint reads.
+    static func unsupportedMediaType(expected: String) -> HTTPError {
+        HTTPError(status: .unsupportedMediaType, code: "unsupported_media_type", hint: "the request body must be \(expected)")
+    }
+}

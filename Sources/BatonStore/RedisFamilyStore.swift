@@ -1,0 +1,118 @@
+import BatonCore
+import BatonRedis
+
+/// Refresh-token families in Redis: create, rotate (one EVALSHA), revoke, list. Holds no token
+/// and no MAC: records carry the generation and metadata only.
+///
+/// ```swift
+/// let store = RedisFamilyStore(redis: client)
+/// let outcome = try await store.refresh(session, presented: 3, clientID: "app", requestedScope: nil,
+///                                       now: now, graceMilliseconds: 10_000, idleMilliseconds: 1_209_600_000)
+/// ```
+public struct RedisFamilyStore: Sendable {
+    private let redis: RedisClient
+
+    /// Creates the store on a Redis client.
+    public init(redis: RedisClient) {
+        self.redis = redis
+    }
+
+    /// Creates a family at generation 0; returns its creation time (ms).
+    public func create(_ family: NewFamily, now: Int64) async throws -> Int64 {
+        let reply = try await redis.storeOperation("create family") {
+            try await redis.evaluate(
+                createFamilyScript,
+                keys: [KeySchema.family(family.session), KeySchema.sessions(shard: family.session.shard, subject: family.subject),
+                       KeySchema.revocations(shard: family.session.shard)],
+                arguments: [
+                    String(decoding: family.session.familyID, as: UTF8.self), String(now), family.clientID,
+                    family.subject, family.scope, String(family.authTime), family.claims,
+                    String(family.expiresAt), String(family.idleTimeoutMilliseconds),
+                ])
+        }
+        guard let created = reply.int else { throw StoreError.unexpected("create family script", reply) }
+        return created
+    }
+
+    /// Applies the decision table to a presented generation, atomically, in one round trip. A
+    /// `requestedScope` beyond the session's is refused before anything is written.
+    public func refresh(_ session: SessionID, presented: UInt64, clientID: String, requestedScope: Scope?, now: Int64,
+                        graceMilliseconds: Int64, idleMilliseconds: Int64) async throws -> RefreshOutcome {
+        let reply: RedisValue
+        do {
+            reply = try await redis.evaluate(
+                refreshScript,
+                keys: [KeySchema.family(session), KeySchema.revocations(shard: session.shard)],
+                arguments: [
+                    String(presented), clientID, String(now), String(graceMilliseconds), String(idleMilliseconds),
+                    requestedScope?.description ?? "",
+                ])
+        } catch let error as RedisError {
+            throw StoreError(error, during: "refresh")
+        }
+        return try RefreshOutcome(reply: reply)
+    }
+
+    /// Revokes a family. With a `clientID`, only a family of that client is revoked.
+    public func revoke(_ session: SessionID, clientID: String?) async throws -> RevocationResult {
+        let reply = try await redis.storeOperation("revoke family") {
+            try await redis.evaluate(revokeFamilyScript, keys: [KeySchema.family(session)], arguments: [clientID ?? ""])
+        }
+        guard let text = reply.string, let result = RevocationResult(rawValue: text) else {
+            throw StoreError.unexpected("revoke family script", reply)
+        }
+        return result
+    }
+
+    /// Logs `subject` out everywhere: every family created up to `now` is dead from now on.
+    /// Returns how many indexed sessions that ended.
+    @discardableResult
+    public func revokeUser(shard: [UInt8], subject: String, now: Int64, retentionMilliseconds: Int64) async throws -> Int {
+        let reply = try await redis.storeOperation("revoke user") {
+            try await redis.evaluate(
+                revokeUserScript,
+                keys: [KeySchema.sessions(shard: shard, subject: subject), KeySchema.revocations(shard: shard)],
+                arguments: [subject, String(now), String(retentionMilliseconds)])
+        }
+        guard let families = reply.array else { throw StoreError.unexpected("revoke user script", reply) }
+        // The families are dead already (the revocation time says so); free their memory now.
+        for case .bulkString(let familyID) in families {
+            _ = try? await redis.send(RedisCommand("DEL", KeySchema.family(SessionID(shard: shard, familyID: familyID))))
+        }
+        return families.count
+    }
+
+    /// The live state of a family, or nil if it is gone, revoked, or its user logged out everywhere.
+    public func state(of session: SessionID) async throws -> FamilyState? {
+        let reply = try await redis.storeOperation("family state") {
+            try await redis.evaluate(familyStateScript,
+                                     keys: [KeySchema.family(session), KeySchema.revocations(shard: session.shard)])
+        }
+        guard let fields = reply.array else { throw StoreError.unexpected("family state script", reply) }
+        if fields.isEmpty { return nil }
+        guard fields.count == 6, let generation = fields[0].int, let client = fields[1].string,
+              let subject = fields[2].string, let scope = fields[3].string,
+              let created = fields[4].int, let expires = fields[5].int
+        else { throw StoreError.unexpected("family state script", reply) }
+        return FamilyState(session: session, generation: UInt64(generation), clientID: client, subject: subject,
+                           scope: scope, createdAt: created, expiresAt: expires)
+    }
+
+    /// The live sessions of a user; index entries of dead families are dropped on the way.
+    public func sessions(shard: [UInt8], subject: String) async throws -> [FamilyState] {
+        let indexKey = KeySchema.sessions(shard: shard, subject: subject)
+        let index = try await redis.storeOperation("list sessions") { try await redis.send(RedisCommand("HKEYS", indexKey)) }
+        var live: [FamilyState] = []
+        for case .bulkString(let familyID) in index.array ?? [] {
+            let session = SessionID(shard: shard, familyID: familyID)
+            if let state = try await state(of: session), state.subject == subject {
+                live.append(state)
+            } else {
+                _ = try await redis.storeOperation("prune session index") {
+                    try await redis.send(RedisCommand("HDEL", indexKey, String(decoding: familyID, as: UTF8.self)))
+                }
+            }
+        }
+        return live.sorted { $0.createdAt < $1.createdAt }
+    }
+}
