@@ -129,8 +129,12 @@ let package = Package(
             ]
         ),
 
-        // Test-only fixtures: independent implementations to cross-check against (Python's joserfc).
-        .target(name: "BatonTesting", dependencies: ["BatonLocalServers"]),
+        // Test-only fixtures: in-memory stores for the pure rules, and independent implementations
+        // to cross-check against (Python's joserfc).
+        .target(
+            name: "BatonTesting",
+            dependencies: ["BatonLocalServers", "BatonAuth", "BatonCore", .product(name: "Logging", package: "swift-log")]
+        ),
 
         // Benchmarks that compare our building blocks with the machine's own limits.
         .executableTarget(
@@ -179,7 +183,7 @@ let package = Package(
         .testTarget(
             name: "BatonAuthTests",
             dependencies: [
-                "BatonAuth", "BatonCore", "BatonCrypto", "BatonStore", "BatonRedis", "BatonLocalServers",
+                "BatonAuth", "BatonCore", "BatonCrypto", "BatonStore", "BatonRedis", "BatonLocalServers", "BatonTesting",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -3,6 +3,7 @@ import BatonCore
 import BatonRedis
 import BatonServer
 import BatonLocalServers
+import BatonTesting
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -33,7 +34,7 @@ final class TestWorker: Sendable {
     }
 
     /// Starts Redis and a worker; `configure` may change the server configuration.
-    static func start(redisTimeout: Duration = .milliseconds(500), appendOnly: Bool = false,
+    static func start(redisTimeout: Duration = .milliseconds(500), appendOnly: Bool = false, clock: any WallClock = SystemClock(),
                       configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestWorker {
         let redisServer = try await RedisServer.start(appendOnly: appendOnly)
         var redisConfiguration = try RedisConfiguration(url: redisServer.url)
@@ -51,7 +52,7 @@ final class TestWorker: Sendable {
         let secret = try MasterSecret.generate()
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = try await BatonApplication.build(configuration: configuration, redis: redis, masterSecret: secret,
-                                                   logger: logger) { port in portContinuation.yield(port) }
+                                                   logger: logger, clock: clock) { port in portContinuation.yield(port) }
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         let running = Task { try await group.run() }
         var ports = portStream.makeAsyncIterator()
@@ -160,10 +161,10 @@ extension LoopbackHTTPResponse {
 }
 
 /// Runs `body` with a fresh worker and stops it afterwards.
-func withWorker(redisTimeout: Duration = .milliseconds(500), appendOnly: Bool = false,
+func withWorker(redisTimeout: Duration = .milliseconds(500), appendOnly: Bool = false, clock: any WallClock = SystemClock(),
                 configure: (inout ServerConfiguration) -> Void = { _ in },
                 _ body: (TestWorker) async throws -> Void) async throws {
-    let worker = try await TestWorker.start(redisTimeout: redisTimeout, appendOnly: appendOnly, configure: configure)
+    let worker = try await TestWorker.start(redisTimeout: redisTimeout, appendOnly: appendOnly, clock: clock, configure: configure)
     do {
         try await body(worker)
     } catch {
@@ -171,32 +172,4 @@ func withWorker(redisTimeout: Duration = .milliseconds(500), appendOnly: Bool = 
         throw error
     }
     await worker.stop()
-}
-
-/// Keeps every log line a worker writes, for assertions on events.
-final class LogRecorder: LogHandler, Sendable {
-    private let lines = Mutex<[String]>([])
-
-    var metadata: Logger.Metadata {
-        get { [:] }
-        set {}
-    }
-
-    var logLevel: Logger.Level {
-        get { .info }
-        set {}
-    }
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { nil }
-        set {}
-    }
-
-    func log(event: LogEvent) {
-        let rendered = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        lines.withLock { $0.append("\(event.level) \(event.message) \(rendered)") }
-    }
-
-    /// Every line so far.
-    var all: [String] { lines.withLock { $0 } }
 }
