@@ -178,7 +178,10 @@ let package = Package(
 
         .testTarget(name: "BatonCoreTests", dependencies: ["BatonCore"]),
         .testTarget(name: "BatonCryptoTests", dependencies: ["BatonCrypto", "BatonTesting", "BatonLocalServers"]),
-        .testTarget(name: "BatonRedisTests", dependencies: ["BatonRedis", "BatonLocalServers"]),
+        .testTarget(
+            name: "BatonRedisTests",
+            dependencies: ["BatonRedis", "BatonLocalServers", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         .testTarget(name: "BatonStoreTests", dependencies: ["BatonStore", "BatonCore", "BatonRedis", "BatonLocalServers"]),
         .testTarget(
             name: "BatonAuthTests",
@@ -189,7 +192,11 @@ let package = Package(
         ),
         .testTarget(
             name: "BatonSystemTests",
-            dependencies: ["BatonSystem", "BatonLocalServers", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "BatonSystem", "BatonRedis", "BatonLocalServers",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .testTarget(
             name: "BatonBenchTests",
@@ -202,7 +209,6 @@ let package = Package(
                 "BatonRedis", "BatonSystem",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .testTarget(

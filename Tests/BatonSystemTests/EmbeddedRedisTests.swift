@@ -1,0 +1,51 @@
+import BatonLocalServers
+import BatonRedis
+import BatonSystem
+import Foundation
+import Logging
+import Testing
+
+/// The embedded default: a private redis-server on a unix socket in the data directory, restarted
+/// when it dies, stopped with the worker.
+@Suite struct EmbeddedRedisTests {
+    private func pid(in directory: String) -> Int32? {
+        (try? String(contentsOfFile: directory + "/redis.pid", encoding: .utf8))
+            .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    private func answers(_ url: String) async -> Bool {
+        guard let configuration = try? RedisConfiguration(url: url) else { return false }
+        let client = RedisClient(configuration: configuration)
+        defer { Task { await client.shutdown() } }
+        guard (try? await client.waitUntilConnected(timeout: .seconds(1))) != nil else { return false }
+        return (try? await client.send("PING")) == .status("PONG")
+    }
+
+    @Test func startsAnswersRestartsAfterACrashAndStops() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-embedded-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let redis = try await EmbeddedRedis.start(dataDirectory: directory, logger: Logger(label: "embedded-redis-test"))
+        #expect(redis.url == "unix://" + directory + "/redis.sock")
+        #expect(await answers(redis.url))
+        let first = try #require(pid(in: directory))
+
+        kill(first, SIGKILL)
+        try await poll("redis-server to be restarted", timeout: .seconds(10)) {
+            if let next = pid(in: directory), next != first { return await answers(redis.url) }
+            return false
+        }
+        let second = try #require(pid(in: directory))
+
+        await redis.stop()
+        #expect(kill(second, 0) != 0, "redis-server \(second) still runs after stop()")
+    }
+
+    @Test func aMissingDataDirectoryIsCreatedForItsOwnerOnly() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-embedded-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let redis = try await EmbeddedRedis.start(dataDirectory: directory, logger: Logger(label: "embedded-redis-test"))
+        let mode = try FileManager.default.attributesOfItem(atPath: directory)[.posixPermissions] as? Int
+        await redis.stop()
+        #expect(mode == 0o700)
+    }
+}
