@@ -1,7 +1,7 @@
 import BatonSystem
 import Foundation
 
-/// The package's root directory (this file is `Sources/BatonTesting/…`).
+/// The package's root directory (this file is `Sources/BatonLocalServers/…`).
 public let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().path
 
@@ -10,48 +10,75 @@ public func builtExecutable(_ name: String, overriddenBy variable: String) -> St
     ProcessInfo.processInfo.environment[variable] ?? packageRoot + "/.build/debug/" + name
 }
 
+/// The `baton` executable this package built (or `$BATON_BINARY`).
+public let batonBinary = builtExecutable("baton", overriddenBy: "BATON_BINARY")
+
 /// Waits (up to 20 s) until the Baton process `child` answers `GET /readyz` on `port` with 200;
 /// throws with its log at `logPath` if it exits first.
 public func waitUntilReady(port: Int, _ child: ChildProcess, logPath: String) async throws {
-    for _ in 0..<1000 {
+    try await poll("baton on port \(port) to become ready", timeout: .seconds(20), every: .milliseconds(20)) {
         guard child.isRunning else {
             let status = ChildProcess.exitCode(await child.waitForExit())
             let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
             throw LocalServerError("baton exited at start with status \(status): \(log)")
         }
-        if let ready = try? await LoopbackHTTPClient.send("GET", port: port, path: "/readyz", timeout: .seconds(1)), ready.status == 200 {
-            return
-        }
-        try await Task.sleep(for: .milliseconds(20))
+        let ready = try? await LoopbackHTTPClient.send("GET", port: port, path: "/readyz", timeout: .seconds(1))
+        return ready?.status == 200
     }
-    throw LocalServerError("baton on port \(port) did not become ready")
 }
 
-/// `baton serve` processes on free loopback ports sharing one redis-server, each started with the
-/// same `arguments` (master secret, admin token, ...), as a platform team runs workers behind a
-/// load balancer. Stopped by pid.
+/// `baton serve` processes on free loopback ports sharing one redis-server, a master secret and an
+/// admin token, as a platform team runs workers behind a load balancer; with the `baton` CLI
+/// pointed at the same Redis and secret. Stopped by pid.
+///
+/// ```swift
+/// try await BatonServeProcesses.with(count: 3) { cluster in
+///     _ = try await cluster.cli(["keys", "rotate", "--now"])
+///     let clients = try await cluster.admin(0, "GET", "/admin/clients")
+/// }
+/// ```
 public final class BatonServeProcesses: Sendable {
+    /// One worker: its port, process and log.
     public struct Worker: Sendable {
         public let port: Int
         public let process: ChildProcess
         public let logPath: String
     }
 
+    /// The shared redis-server.
     public let redis: RedisServer
     /// The workers' data directory, which also holds their logs.
     public let directory: String
+    /// The workers, in start order.
     public let workers: [Worker]
+    /// The master secret every worker and the CLI share (base64).
+    public let masterSecret: String
+    /// The workers' admin bearer token.
+    public let adminToken: String
+    /// The `baton` executable they run.
+    public let binary: String
 
-    private init(redis: RedisServer, directory: String, workers: [Worker]) {
+    private init(redis: RedisServer, directory: String, workers: [Worker], masterSecret: String, adminToken: String,
+                 binary: String) {
         self.redis = redis
         self.directory = directory
         self.workers = workers
+        self.masterSecret = masterSecret
+        self.adminToken = adminToken
+        self.binary = binary
     }
 
-    /// Starts a redis-server (append-only if asked) and `count` workers of `binary` on it, and
+    /// The workers' ports.
+    public var ports: [Int] { workers.map(\.port) }
+
+    /// Starts a redis-server (append-only if asked) and `count` workers of `binary` on it with a
+    /// fresh master secret and admin token and the issuer `https://baton.test` (plus `extra`), and
     /// waits until every worker is ready.
-    public static func start(count: Int, binary: String, arguments: [String], appendOnly: Bool = false) async throws
-        -> BatonServeProcesses {
+    public static func start(count: Int, binary: String = batonBinary, extra: [String] = [], appendOnly: Bool = false)
+        async throws -> BatonServeProcesses {
+        let masterSecret = Data(randomBytes(32)).base64EncodedString()  // standard base64 never starts with "-"
+        let adminToken = "admin-" + Data(randomBytes(24)).base64EncodedString()
+        let arguments = ["--master-secret", masterSecret, "--admin-token", adminToken, "--issuer", "https://baton.test"] + extra
         let redis = try await RedisServer.start(appendOnly: appendOnly)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-workers-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -64,7 +91,8 @@ public final class BatonServeProcesses: Sendable {
             ] + arguments, outputPath: log)
             workers.append(Worker(port: port, process: process, logPath: log))
         }
-        let processes = BatonServeProcesses(redis: redis, directory: directory, workers: workers)
+        let processes = BatonServeProcesses(redis: redis, directory: directory, workers: workers, masterSecret: masterSecret,
+                                            adminToken: adminToken, binary: binary)
         do {
             for worker in workers { try await waitUntilReady(port: worker.port, worker.process, logPath: worker.logPath) }
         } catch {
@@ -74,6 +102,19 @@ public final class BatonServeProcesses: Sendable {
         return processes
     }
 
+    /// Runs `body` with started workers and stops them afterwards.
+    public static func with(count: Int = 1, binary: String = batonBinary, extra: [String] = [], appendOnly: Bool = false,
+                            _ body: (BatonServeProcesses) async throws -> Void) async throws {
+        let processes = try await start(count: count, binary: binary, extra: extra, appendOnly: appendOnly)
+        do {
+            try await body(processes)
+        } catch {
+            await processes.stop()
+            throw error
+        }
+        await processes.stop()
+    }
+
     /// Stops every worker (SIGTERM, after 5 s SIGKILL) and the redis-server, and removes the directory.
     public func stop() async {
         for worker in workers { worker.process.signal(SIGTERM) }  // all drain at once
@@ -81,4 +122,23 @@ public final class BatonServeProcesses: Sendable {
         redis.stop()
         try? FileManager.default.removeItem(atPath: directory)
     }
+
+    /// Runs a `baton` management command against these workers' Redis and secret.
+    public func cli(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await runToCompletion(binary, arguments + ["--redis", redis.url, "--master-secret", masterSecret])
+    }
+
+    /// Sends an admin API request to worker `index`.
+    public func admin(_ index: Int, _ method: String, _ path: String, json: String? = nil) async throws -> LoopbackHTTPResponse {
+        var headers = [("Authorization", "Bearer \(adminToken)")]
+        if json != nil { headers.append(("Content-Type", "application/json")) }
+        return try await LoopbackHTTPClient.send(method, port: workers[index].port, path: path, headers: headers,
+                                                 body: Array((json ?? "").utf8))
+    }
+}
+
+/// `count` bytes from the system's cryptographic generator.
+private func randomBytes(_ count: Int) -> [UInt8] {
+    var generator = SystemRandomNumberGenerator()
+    return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
 }

@@ -117,18 +117,12 @@ public final class RedisServer: @unchecked Sendable {
         if let password { arguments += ["--requirepass", password] }
         let process = try ChildProcess.spawn(executable, arguments + extraArguments)
         lock.withLock { self.process = process }
-        try await waitUntilAccepting(deadline: ContinuousClock.now + .seconds(10))
-    }
-
-    private func waitUntilAccepting(deadline: ContinuousClock.Instant) async throws {
-        while ContinuousClock.now < deadline {
-            if Self.canConnect(port: port), FileManager.default.fileExists(atPath: socketPath) { return }
-            guard lock.withLock({ process?.isRunning ?? false }) else {
+        try await poll("redis-server to accept connections on port \(port)", timeout: .seconds(10), every: .milliseconds(20)) {
+            guard lock.withLock({ self.process?.isRunning ?? false }) else {
                 throw LocalServerError("redis-server exited at start; see \(directory.path)/redis.log")
             }
-            try await Task.sleep(for: .milliseconds(20))
+            return Self.canConnect(port: port) && FileManager.default.fileExists(atPath: socketPath)
         }
-        throw LocalServerError("redis-server did not accept connections on port \(port) within 10 s")
     }
 
     /// The path of `name` on `$PATH`, or an error that says how to install it.

@@ -8,7 +8,7 @@ import Testing
 /// One at a time: each is a closed-loop load generator at full speed, and ten at once starve the
 /// rest of the suite on a 2-core machine.
 @Suite(.serialized) struct LoadScenarioTests {
-    private func expectPassed(_ run: BatonServeFixture.LoadRun, _ scenario: Scenario,
+    private func expectPassed(_ run: BatonServeProcesses.LoadRun, _ scenario: Scenario,
                               sourceLocation: SourceLocation = #_sourceLocation) throws -> RunReport {
         #expect(run.status == 0, "\(run.output)", sourceLocation: sourceLocation)
         let report = try #require(run.report, "no report: \(run.output)", sourceLocation: sourceLocation)
@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func refreshClosedLoop() async throws {
-        try await BatonServeFixture.with { server in
+        try await BatonServeProcesses.withLoadTarget { server in
             let run = try await server.load(server.runArguments(["--scenario", "refresh", "--users", "8", "--connections", "4", "--duration", "2s"]))
             let report = try expectPassed(run, .refresh)
             #expect(report.mode == "closed" && report.operations["refresh"]?.requests == report.requests)
@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func refreshOpenLoop() async throws {
-        try await BatonServeFixture.with { server in
+        try await BatonServeProcesses.withLoadTarget { server in
             let run = try await server.load(server.runArguments([
                 "--scenario", "refresh", "--users", "8", "--connections", "4", "--rate", "100", "--duration", "2s",
                 "--scheduling", "normal",
@@ -47,7 +47,7 @@ import Testing
     }
 
     @Test func mixed() async throws {
-        try await BatonServeFixture.with { server in
+        try await BatonServeProcesses.withLoadTarget { server in
             let run = try await server.load(server.runArguments([
                 "--scenario", "mixed", "--users", "8", "--connections", "4", "--duration", "2s",
                 "--mix", "create=1,refresh=4,introspect=2,revoke=1",
@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test func storm() async throws {
-        try await BatonServeFixture.with { server in
+        try await BatonServeProcesses.withLoadTarget { server in
             let run = try await server.load(server.runArguments([
                 "--scenario", "storm", "--connections", "10", "--storm-size", "10", "--duration", "2s",
             ]))
@@ -70,7 +70,7 @@ import Testing
     }
 
     @Test func theft() async throws {
-        try await BatonServeFixture.with { server in
+        try await BatonServeProcesses.withLoadTarget { server in
             let run = try await server.load(server.runArguments(["--scenario", "theft", "--users", "8", "--connections", "4", "--duration", "2s"]))
             let report = try expectPassed(run, .theft)
             #expect(report.activity.theftAttempts > 0 && report.activity.theftsDetected > 0)
@@ -79,7 +79,7 @@ import Testing
     }
 
     @Test func rotation() async throws {
-        try await BatonServeFixture.with { server in
+        try await BatonServeProcesses.withLoadTarget { server in
             let run = try await server.load(server.runArguments([
                 "--scenario", "rotation", "--users", "8", "--connections", "4", "--duration", "2500ms", "--rotate-every", "500ms",
             ]))
@@ -92,7 +92,7 @@ import Testing
     @Test func rotationAcrossTwoWorkers() async throws {
         // Connections alternate between the workers; a key one worker rotates in reaches the other
         // through pub/sub, and every token from either verifies against the JWKS.
-        try await BatonServeFixture.with(workers: 2) { server in
+        try await BatonServeProcesses.withLoadTarget(workers: 2) { server in
             let run = try await server.load(server.runArguments([
                 "--scenario", "rotation", "--users", "8", "--connections", "4", "--duration", "2500ms", "--rotate-every", "500ms",
             ]))
@@ -103,7 +103,7 @@ import Testing
     }
 
     @Test func revokedSessionsMidRunFailTheRun() async throws {
-        try await BatonServeFixture.with { server in
+        try await BatonServeProcesses.withLoadTarget { server in
             let runID = "neg\(Int.random(in: 1_000...9_999))"
             let (child, finish) = try server.startLoad(server.runArguments([
                 "--scenario", "refresh", "--users", "4", "--connections", "2", "--duration", "4s", "--run-id", runID,
@@ -127,7 +127,7 @@ import Testing
     }
 
     @Test func aWrongAdminTokenIsASetupFailure() async throws {
-        try await BatonServeFixture.with { server in
+        try await BatonServeProcesses.withLoadTarget { server in
             let run = try await server.load(["run", "--url", server.url, "--admin-token", "not-the-admin-token-7f3a", "--duration", "1s"])
             #expect(run.status == 2, "\(run.output)")
             #expect(run.output.contains("admin token"), "\(run.output)")
@@ -136,7 +136,7 @@ import Testing
     }
 
     @Test func overheadComparesWithWrk() async throws {
-        try await BatonServeFixture.with { server in
+        try await BatonServeProcesses.withLoadTarget { server in
             let run = try await server.load(["overhead", "--url", server.url, "--connections", "4", "--duration", "1s", "--warmup", "0s", "--rounds", "1"])
             #expect(run.status == 0, "\(run.output)")
             #expect(run.output.contains("% of wrk"), "\(run.output)")

@@ -1,3 +1,4 @@
+import BatonLocalServers
 import Testing
 @testable import BatonRedis
 
@@ -32,7 +33,7 @@ import Testing
             // A connection to the old process may fail one command before its close is seen;
             // the first command that reaches the new server finds no script there and reloads it.
             var result: RedisValue?
-            _ = await eventually {
+            try await poll("the script to run on the restarted server", timeout: .seconds(5)) {
                 result = try? await client.evaluate(script, keys: ["c"], arguments: ["7"])
                 return result != nil
             }

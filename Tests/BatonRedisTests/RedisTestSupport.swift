@@ -25,16 +25,6 @@ func withRedis<T>(
     }
 }
 
-/// Retries `condition` every 10 ms until it holds or `timeout` passes; returns whether it held.
-func eventually(timeout: Duration = .seconds(5), _ condition: () async -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return await condition()
-}
-
 extension RedisError {
     /// Whether this error means "the server did not answer in time or is out of reach".
     var isUnavailability: Bool { [.timeout, .notConnected, .connectionClosed].contains(code) }

@@ -22,8 +22,9 @@ import Testing
         try await waitUntilReady(port: port, supervisor, logPath: data + "/cluster.log")
 
         var seen = Set<String>()
-        for _ in 0..<200 where seen.count < 3 {
+        try await poll("every worker to answer on the shared port", timeout: .seconds(10), every: .zero) {
             seen.insert(try await LoopbackHTTPClient.send("GET", port: port, path: "/healthz").headers["baton-worker"] ?? "")
+            return seen.count == 3
         }
         #expect(seen == ["0", "1", "2"])
 
@@ -89,7 +90,7 @@ import Testing
     }
 
     @Test func aRotatedTokenReplayedOnAnotherWorkerRevokesTheFamilyEverywhere() async throws {
-        try await WorkerProcesses.with(count: 3) { cluster in
+        try await BatonServeProcesses.with(count: 3) { cluster in
             let secret = try #require(try await cluster.cli(["clients", "add", "login", "--permission", "sessions"]).output
                 .split(separator: "\n").first { $0.hasPrefix("client_secret:") }?.split(separator: " ")[1])
             _ = try await cluster.cli(["clients", "add", "app", "--public", "--grace-period", "0"])

@@ -22,7 +22,7 @@ import Testing
 
     /// The clients and one session per user, created before any fault is scheduled (on a loaded
     /// machine this can take longer than the time before the fault).
-    private func sessions(_ cluster: WorkerProcesses, users: Int) async throws -> [String] {
+    private func sessions(_ cluster: BatonServeProcesses, users: Int) async throws -> [String] {
         let secret = try await cluster.standardClients()
         var tokens: [String] = []
         for user in 0..<users { tokens.append(try await cluster.createSession("user-\(user)", loginSecret: secret)) }
@@ -31,7 +31,7 @@ import Testing
 
     /// Users refresh their chains round-robin over the workers until `until`; a 503 or a dropped
     /// connection is retried with the same token (safe: invariant 3). Returns each user's last token.
-    private func load(_ cluster: WorkerProcesses, tokens: [String], until: ContinuousClock.Instant, tally: Tally) async throws -> [String] {
+    private func load(_ cluster: BatonServeProcesses, tokens: [String], until: ContinuousClock.Instant, tally: Tally) async throws -> [String] {
         try await withThrowingTaskGroup(of: String.self) { group in
             for (user, first) in tokens.enumerated() {
                 group.addTask {
@@ -65,7 +65,7 @@ import Testing
     }
 
     /// Whether every chain still refreshes, on every worker.
-    private func chainsLost(_ cluster: WorkerProcesses, _ tokens: [String]) async throws -> Int {
+    private func chainsLost(_ cluster: BatonServeProcesses, _ tokens: [String]) async throws -> Int {
         var lost = 0
         for (index, token) in tokens.enumerated() {
             if try await cluster.refresh(token, on: index % cluster.workers.count).status != 200 { lost += 1 }
@@ -74,7 +74,7 @@ import Testing
     }
 
     @Test func redisStoppedForThreeSecondsUnderLoad() async throws {
-        try await WorkerProcesses.with(count: 3, appendOnly: true) { cluster in
+        try await BatonServeProcesses.with(count: 3, appendOnly: true) { cluster in
             let tally = Tally()
             let first = try await sessions(cluster, users: 6)
             let end = ContinuousClock.now + .seconds(8)
@@ -85,15 +85,13 @@ import Testing
                 try await cluster.redis.restart()
                 let back = ContinuousClock.now
                 // Every worker answers again (not 503) within 2 s of Redis returning.
-                while ContinuousClock.now - back < .seconds(2) {
-                    var ready = 0
+                return try await poll("every worker to be ready again", timeout: .seconds(2), every: .milliseconds(20)) {
                     for worker in cluster.workers {
-                        if (try? await LoopbackHTTPClient.send("GET", port: worker.port, path: "/readyz"))?.status == 200 { ready += 1 }
+                        guard (try? await LoopbackHTTPClient.send("GET", port: worker.port, path: "/readyz"))?.status == 200
+                        else { return false }
                     }
-                    if ready == cluster.workers.count { return ContinuousClock.now - back }
-                    try await Task.sleep(for: .milliseconds(20))
+                    return true
                 }
-                return Duration.seconds(99)
             }
             let tokens = try await load(cluster, tokens: first, until: end, tally: tally)
             let recovery = try await outage.value
@@ -108,7 +106,7 @@ import Testing
     }
 
     @Test func frozenRedisMeansFast503sAndFlatMemory() async throws {
-        try await WorkerProcesses.with(count: 3, extra: ["--redis-timeout-ms", "300"]) { cluster in
+        try await BatonServeProcesses.with(count: 3, extra: ["--redis-timeout-ms", "300"]) { cluster in
             let tally = Tally()
             let first = try await sessions(cluster, users: 6)
             let end = ContinuousClock.now + .seconds(6)
@@ -135,7 +133,7 @@ import Testing
     }
 
     @Test func pubSubKilledUnderLoadChangesNothingElse() async throws {
-        try await WorkerProcesses.with(count: 3) { cluster in
+        try await BatonServeProcesses.with(count: 3) { cluster in
             let tally = Tally()
             let first = try await sessions(cluster, users: 6)
             let end = ContinuousClock.now + .seconds(4)
@@ -147,8 +145,11 @@ import Testing
                     try await Task.sleep(for: .milliseconds(500))
                     killed += Int(try await redis.send("CLIENT", "KILL", "TYPE", "pubsub").int ?? 0)
                 }
-                try await Task.sleep(for: .milliseconds(300))
-                let subscribers = try await redis.send("PUBSUB", "NUMSUB", "bt:control").array?.last?.int ?? 0
+                var subscribers: Int64 = 0
+                try await poll("every worker to resubscribe", timeout: .seconds(3)) {
+                    subscribers = try await redis.send("PUBSUB", "NUMSUB", "bt:control").array?.last?.int ?? 0
+                    return subscribers == 3
+                }
                 await redis.shutdown()
                 return (killed, subscribers)
             }

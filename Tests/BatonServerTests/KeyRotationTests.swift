@@ -12,16 +12,13 @@ import Testing
 @Suite(.serialized) struct KeyRotationTests {
     /// Rotates with the CLI and measures, from the command's return, how long until every worker
     /// signs with the new key.
-    private func rotateAndTimeConvergence(_ cluster: WorkerProcesses, limit: Duration) async throws -> Duration {
+    private func rotateAndTimeConvergence(_ cluster: BatonServeProcesses, limit: Duration) async throws -> Duration {
         let rotated = try await cluster.cli(["keys", "rotate", "--now"])
         #expect(rotated.status == 0, "\(rotated.output)")
-        let returned = ContinuousClock.now
         let kid = try #require(rotated.output.split(separator: " ").dropFirst().first.map(String.init))
-        while ContinuousClock.now - returned < limit {
-            if try await cluster.activeKeyIDs().allSatisfy({ $0 == kid }) { return ContinuousClock.now - returned }
-            try await Task.sleep(for: .milliseconds(2))
+        return try await poll("every worker to sign with \(kid)", timeout: limit, every: .milliseconds(2)) {
+            try await cluster.activeKeyIDs().allSatisfy { $0 == kid }
         }
-        throw LocalServerError("workers did not converge on \(kid) within \(limit)")
     }
 
     private func percentile(_ values: [Duration], _ p: Double) -> Duration {
@@ -30,16 +27,17 @@ import Testing
     }
 
     @Test func rotationReachesEveryWorkerQuickly() async throws {
-        try await WorkerProcesses.with(count: 3) { cluster in
+        try await BatonServeProcesses.with(count: 3) { cluster in
             var samples: [Duration] = []
             for _ in 0..<20 { samples.append(try await rotateAndTimeConvergence(cluster, limit: .seconds(3))) }
-            // A rotation that does not converge within 3 s throws; the figures are reported, not asserted.
+            // A rotation that does not converge within 3 s throws; most reach every worker at once.
+            #expect(percentile(samples, 0.5) < .milliseconds(500), "\(samples)")
             print("key rotation convergence over 3 workers, 20 rotations: p50 \(percentile(samples, 0.5)), p99 \(percentile(samples, 0.99)), max \(samples.max()!)")
         }
     }
 
     @Test func rotationReachesWorkersWhosePubSubWasCut() async throws {
-        try await WorkerProcesses.with(count: 3, extra: ["--keyset-poll-ms", "500"]) { cluster in
+        try await BatonServeProcesses.with(count: 3, extra: ["--keyset-poll-ms", "500"]) { cluster in
             let killer = RedisClient(configuration: try RedisConfiguration(url: cluster.redis.url))
             try await killer.waitUntilConnected()
             for _ in 0..<3 {
@@ -52,7 +50,7 @@ import Testing
     }
 
     @Test func tokensIssuedDuringRotationsAllVerifyAgainstTheJWKS() async throws {
-        try await WorkerProcesses.with(count: 3) { cluster in
+        try await BatonServeProcesses.with(count: 3) { cluster in
             let login = try #require(try await cluster.cli(["clients", "add", "login", "--permission", "sessions"]).output
                 .split(separator: "\n").first { $0.hasPrefix("client_secret:") }?.split(separator: " ")[1])
             _ = try await cluster.cli(["clients", "add", "app", "--public"])
@@ -106,7 +104,7 @@ import Testing
     }
 
     @Test func aKeyRotatedWithLeadTimeIsPublishedBeforeItSigns() async throws {
-        try await WorkerProcesses.with(count: 2) { cluster in
+        try await BatonServeProcesses.with(count: 2) { cluster in
             let before = try await cluster.activeKeyIDs()[0]
             let rotated = try await cluster.cli(["keys", "rotate", "--lead", "3s"])
             let kid = String(rotated.output.split(separator: " ")[1])
@@ -126,7 +124,7 @@ import Testing
     }
 
     @Test func emergencyRevocationEndsTheKeysTokensOnEveryWorker() async throws {
-        try await WorkerProcesses.with(count: 3) { cluster in
+        try await BatonServeProcesses.with(count: 3) { cluster in
             let secret = try #require(try await cluster.cli(["clients", "add", "service", "--grant", "client_credentials"]).output
                 .split(separator: "\n").first { $0.hasPrefix("client_secret:") }?.split(separator: " ")[1])
             let form = Array("grant_type=client_credentials&client_id=service&client_secret=\(secret)".utf8)
@@ -159,7 +157,7 @@ import Testing
     }
 
     @Test func concurrentRotationsNeverLeaveTwoActiveKeysOrLoseOne() async throws {
-        try await WorkerProcesses.with(count: 1) { cluster in
+        try await BatonServeProcesses.with(count: 1) { cluster in
             let before = try await cluster.cli(["keys", "list"]).output.split(separator: "\n").count
             let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for _ in 0..<6 { group.addTask { try await cluster.cli(["keys", "rotate", "--now"]).output.hasPrefix("published ") } }
@@ -176,7 +174,7 @@ import Testing
     }
 
     @Test func scheduledRotationHappensOncePerPeriodAcrossWorkers() async throws {
-        try await WorkerProcesses.with(count: 3, extra: ["--rotate-every", "2s", "--rotation-lead", "0"]) { cluster in
+        try await BatonServeProcesses.with(count: 3, extra: ["--rotate-every", "2s", "--rotation-lead", "0"]) { cluster in
             try await Task.sleep(for: .seconds(7))
             let keys = try await cluster.admin(0, "GET", "/admin/keys")
             let activations = ((try JSONSerialization.jsonObject(with: Data(keys.body)) as? [[String: Any]]) ?? [])
@@ -189,19 +187,27 @@ import Testing
     }
 
     @Test func tamperedKeyMaterialIsIgnoredAndAWrongSecretRefusesToStart() async throws {
-        try await WorkerProcesses.with(count: 1) { cluster in
+        try await BatonServeProcesses.with(count: 1) { cluster in
             let redis = RedisClient(configuration: try RedisConfiguration(url: cluster.redis.url))
             try await redis.waitUntilConnected()
             let record = #"{"activates_at":1,"alg":"ES256","kid":"forged","published_at":1,"sealed":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}"#
             _ = try await redis.send("HSET", "bt:{ctl}:keys", "forged", record)
             _ = try await redis.send("HSET", "bt:{ctl}:keys", "garbage", "not json")
-            _ = try await redis.send("INCR", "bt:{ctl}:ver")
+            let version = try #require(try await redis.send("INCR", "bt:{ctl}:ver").int)
             _ = try await redis.send("PUBLISH", "bt:control", "keys")
-            try await Task.sleep(for: .milliseconds(500))
             let worker = cluster.workers[0]
-            #expect(try await LoopbackHTTPClient.send("GET", port: worker.port, path: "/readyz").status == 200)
+            // The worker reloaded the tampered keyset (its version says so), is still ready, and
+            // publishes its genuine key but neither bad record.
+            var readiness: LoopbackHTTPResponse?
+            try await poll("the worker to reload keyset version \(version)", timeout: .seconds(5)) {
+                readiness = try await LoopbackHTTPClient.send("GET", port: worker.port, path: "/readyz")
+                return (readiness?.json["keyset_version"] as? Int).map(Int64.init) == version
+            }
+            let ready = try #require(readiness)
+            #expect(ready.status == 200)
+            let active = try #require(ready.json["active_kid"] as? String)
             let jwks = try await LoopbackHTTPClient.send("GET", port: worker.port, path: "/.well-known/jwks.json")
-            #expect(!jwks.text.contains("forged"))
+            #expect(jwks.text.contains(active) && !jwks.text.contains("forged") && !jwks.text.contains("garbage"))
             let log = try String(contentsOfFile: worker.logPath, encoding: .utf8)
             #expect(log.contains("cannot be unsealed") && log.contains("does not decode"))
             await redis.shutdown()

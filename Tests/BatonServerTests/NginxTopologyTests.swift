@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func refreshesReachEveryWorkerAndSurviveAKilledOne() async throws {
-        try await WorkerProcesses.with(count: 3) { cluster in
+        try await BatonServeProcesses.with(count: 3) { cluster in
             let nginx = try await NginxProcess.start(workerPorts: cluster.workers.map(\.port))
             do {
                 try await exercise(cluster, nginx)
@@ -52,7 +52,7 @@ import Testing
         }
     }
 
-    private func exercise(_ cluster: WorkerProcesses, _ nginx: NginxServer) async throws {
+    private func exercise(_ cluster: BatonServeProcesses, _ nginx: NginxServer) async throws {
         let secret = try #require(try await cluster.cli(["clients", "add", "login", "--permission", "sessions"]).output
             .split(separator: "\n").first { $0.hasPrefix("client_secret:") }?.split(separator: " ")[1])
         _ = try await cluster.cli(["clients", "add", "app", "--public"])

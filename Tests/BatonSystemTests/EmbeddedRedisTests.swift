@@ -17,7 +17,7 @@ import Testing
         guard let configuration = try? RedisConfiguration(url: url) else { return false }
         let client = RedisClient(configuration: configuration)
         defer { Task { await client.shutdown() } }
-        guard (try? await client.waitUntilConnected(timeout: .seconds(1))) != nil else { return false }
+        guard (try? await client.waitUntilConnected(timeout: .seconds(5))) != nil else { return false }
         return (try? await client.send("PING")) == .status("PONG")
     }
 
@@ -26,7 +26,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let redis = try await EmbeddedRedis.start(dataDirectory: directory, logger: Logger(label: "embedded-redis-test"))
         #expect(redis.url == "unix://" + directory + "/redis.sock")
-        #expect(await answers(redis.url))
+        try await poll("redis-server to answer", timeout: .seconds(10)) { await answers(redis.url) }
         let first = try #require(pid(in: directory))
 
         kill(first, SIGKILL)

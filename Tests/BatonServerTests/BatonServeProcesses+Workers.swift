@@ -1,48 +1,9 @@
-import BatonAuth
-import BatonSystem
-import BatonServer
 import BatonLocalServers
 import Foundation
 
-/// The `baton` executable this package built (or `$BATON_BINARY`).
-let batonBinary = builtExecutable("baton", overriddenBy: "BATON_BINARY")
-
-/// Several `baton serve` processes on one redis-server, sharing the master secret and admin
-/// token, as a platform team runs them behind a load balancer.
-final class WorkerProcesses: Sendable {
-    let processes: BatonServeProcesses
-    let masterSecret: String
-    let adminToken = "cluster-admin-token"
-
-    var redis: RedisServer { processes.redis }
-    var workers: [BatonServeProcesses.Worker] { processes.workers }
-    var directory: String { processes.directory }
-
-    private init(processes: BatonServeProcesses, masterSecret: String) {
-        self.processes = processes
-        self.masterSecret = masterSecret
-    }
-
-    /// Starts `count` workers with `extra` arguments and waits until all are ready.
-    static func start(count: Int, extra: [String] = [], appendOnly: Bool = false) async throws -> WorkerProcesses {
-        let secret = try MasterSecret.generate().base64
-        let processes = try await BatonServeProcesses.start(
-            count: count, binary: batonBinary,
-            arguments: ["--master-secret", secret, "--admin-token", "cluster-admin-token", "--issuer", "https://baton.test"] + extra,
-            appendOnly: appendOnly)
-        return WorkerProcesses(processes: processes, masterSecret: secret)
-    }
-
-    /// Stops every worker and the redis-server.
-    func stop() async {
-        await processes.stop()
-    }
-
-    /// Runs a `baton` management command against this cluster's Redis and secret.
-    func cli(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        try await runToCompletion(batonBinary, arguments + ["--redis", redis.url, "--master-secret", masterSecret])
-    }
-
+/// What the server tests ask of workers beyond the shared fixture: the keys they sign with, the
+/// standard clients, sessions, refreshes and memory.
+extension BatonServeProcesses {
     /// The kid each worker signs with now (from `/readyz`).
     func activeKeyIDs() async throws -> [String] {
         var ids: [String] = []
@@ -93,26 +54,5 @@ final class WorkerProcesses: Sendable {
     /// Resident memory of worker `index` in KiB.
     func residentKiB(_ index: Int) -> Int {
         (try? ProcessStat(pid: workers[index].process.pid))?.residentKiB ?? 0
-    }
-
-    /// Sends an admin request to worker `index`.
-    func admin(_ index: Int, _ method: String, _ path: String, json: String? = nil) async throws -> LoopbackHTTPResponse {
-        var headers = [("Authorization", "Bearer \(adminToken)")]
-        if json != nil { headers.append(("Content-Type", "application/json")) }
-        return try await LoopbackHTTPClient.send(method, port: workers[index].port, path: path, headers: headers,
-                                             body: Array((json ?? "").utf8))
-    }
-
-    /// Runs `body` with started workers and stops them afterwards.
-    static func with(count: Int, extra: [String] = [], appendOnly: Bool = false,
-                     _ body: (WorkerProcesses) async throws -> Void) async throws {
-        let cluster = try await start(count: count, extra: extra, appendOnly: appendOnly)
-        do {
-            try await body(cluster)
-        } catch {
-            await cluster.stop()
-            throw error
-        }
-        await cluster.stop()
     }
 }
