@@ -30,10 +30,13 @@ public struct ClientPolicy: Sendable, Equatable, Codable {
         case gracePeriod = "grace_period"
     }
 
-    /// The accepted lifetimes, in seconds, by member name.
+    /// The accepted access-token lifetimes (s).
     public static let accessTokenTTLRange: ClosedRange<Int> = 10...86_400
+    /// The accepted idle timeouts (s).
     public static let idleTimeoutRange: ClosedRange<Int> = 60...(5 * 365 * 86_400)
+    /// The accepted absolute lifetimes (s).
     public static let absoluteLifetimeRange: ClosedRange<Int> = 60...(5 * 365 * 86_400)
+    /// The accepted grace windows (s; 0 disables it).
     public static let gracePeriodRange: ClosedRange<Int> = 0...300
 
     /// Throws `invalid_request` unless every value is in its sensible range.
