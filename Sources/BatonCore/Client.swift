@@ -59,3 +59,11 @@ public struct Client: Sendable, Equatable, Codable {
         }
     }
 }
+
+extension Client: RedactedDescription {
+    /// Everything but the secret's hash.
+    public var publicFields: KeyValuePairs<String, Any> {
+        ["id": id, "secretHash": redacted(secretHash), "grantTypes": grantTypes, "allowedScopes": allowedScopes,
+         "permissions": permissions, "audience": audience as Any, "policy": policy]
+    }
+}

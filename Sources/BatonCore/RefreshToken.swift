@@ -138,3 +138,10 @@ func isBase64URL(_ byte: UInt8) -> Bool {
     (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
         || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
 }
+
+extension RefreshToken: RedactedDescription {
+    /// Where the token points, not its MAC.
+    public var publicFields: KeyValuePairs<String, Any> {
+        ["session": sessionID.description, "generation": generation, "mac": redacted(mac)]
+    }
+}

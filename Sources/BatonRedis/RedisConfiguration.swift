@@ -159,3 +159,19 @@ public struct RedisConfiguration: Sendable, Equatable {
         return RedisError(.invalidConfiguration, "invalid Redis URL (\(scheme):…): \(reason)")
     }
 }
+
+extension RedisConfiguration: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The endpoint and settings; the password only as whether there is one.
+    public var description: String {
+        "RedisConfiguration(endpoint: \(endpoint), username: \(username ?? "nil"), password: \(password == nil ? "nil" : "<redacted>"), "
+            + "database: \(database), connectionCount: \(connectionCount), commandTimeout: \(commandTimeout))"
+    }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: ["endpoint": endpoint, "username": username as Any, "password": password == nil ? "nil" : "<redacted>",
+                                "database": database, "connectionCount": connectionCount, "commandTimeout": commandTimeout],
+               displayStyle: .struct)
+    }
+}

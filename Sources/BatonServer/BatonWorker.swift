@@ -1,3 +1,4 @@
+import BatonCore
 import Logging
 import ServiceLifecycle
 
@@ -15,4 +16,9 @@ public struct BatonWorker: Service {
             Task { await group.triggerGracefulShutdown() }
         }
     }
+}
+
+extension BatonWorker: RedactedDescription {
+    /// The services it runs, each describing itself.
+    public var publicFields: KeyValuePairs<String, Any> { ["services": services.map { String(describing: $0) }] }
 }

@@ -1,4 +1,5 @@
 import BatonAuth
+import BatonCore
 
 /// How one worker serves: where it listens, what it calls itself, its limits, and the rules'
 /// settings (`auth`).
@@ -20,4 +21,12 @@ public struct ServerConfiguration: Sendable {
 
     /// A configuration with every default.
     public init() {}
+}
+
+extension ServerConfiguration: RedactedDescription {
+    /// Everything but the admin token.
+    public var publicFields: KeyValuePairs<String, Any> {
+        ["host": host, "port": port, "workerID": workerID as Any, "reusePort": reusePort, "adminToken": redacted(adminToken),
+         "bodyLimit": bodyLimit, "auth": auth]
+    }
 }

@@ -94,3 +94,8 @@ public final class WorkerSupervisor: Service, Sendable {
         }
     }
 }
+
+extension WorkerSupervisor: CustomStringConvertible {
+    /// What it runs and how many; not the workers' environment, which carries their secrets.
+    public var description: String { "WorkerSupervisor(executable: \(executable), count: \(count))" }
+}

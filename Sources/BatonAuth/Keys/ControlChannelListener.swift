@@ -71,3 +71,8 @@ public struct ControlChannelListener: Service {
         }
     }
 }
+
+extension ControlChannelListener: RedactedDescription {
+    /// Its poll interval.
+    public var publicFields: KeyValuePairs<String, Any> { ["pollInterval": pollInterval] }
+}

@@ -30,3 +30,8 @@ public struct KeySealer: Sendable {
         return LoadedKey(record: record, signingKey: key)
     }
 }
+
+extension KeySealer: RedactedDescription {
+    /// The keys describe themselves redacted.
+    public var publicFields: KeyValuePairs<String, Any> { ["derivedKeys": derivedKeys] }
+}

@@ -40,3 +40,8 @@ public struct RotationScheduler: Service {
         }
     }
 }
+
+extension RotationScheduler: RedactedDescription {
+    /// Its schedule; not the key manager, which holds the sealing key.
+    public var publicFields: KeyValuePairs<String, Any> { ["period": period, "lead": lead, "algorithm": algorithm.rawValue] }
+}

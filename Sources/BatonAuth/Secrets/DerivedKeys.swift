@@ -21,3 +21,8 @@ public final class DerivedKeys: Sendable {
         keyEncryption = try AESGCM(key: HKDF.deriveKey(from: secret.bytes, info: "baton signing key encryption v1"))
     }
 }
+
+extension DerivedKeys: RedactedDescription {
+    /// The master key id only (it names the secret in tokens; it is not secret).
+    public var publicFields: KeyValuePairs<String, Any> { ["masterKeyID": String(decoding: masterKeyID, as: UTF8.self)] }
+}

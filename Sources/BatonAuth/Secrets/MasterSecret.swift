@@ -52,3 +52,8 @@ public struct MasterSecret: Sendable {
     /// `--master-secret` on a command line), for writing it to a file.
     public var base64: String { Data(bytes).base64EncodedString() }
 }
+
+extension MasterSecret: RedactedDescription {
+    /// Nothing: not even the secret's length is shown.
+    public var publicFields: KeyValuePairs<String, Any> { [:] }
+}

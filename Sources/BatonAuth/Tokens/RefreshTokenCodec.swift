@@ -48,3 +48,8 @@ public struct RefreshTokenCodec: Sendable {
     /// The hint of every refusal of a refresh token: it never says which check failed.
     public static let invalidHint = "the refresh token is invalid, expired or revoked"
 }
+
+extension RefreshTokenCodec: RedactedDescription {
+    /// The keys describe themselves redacted.
+    public var publicFields: KeyValuePairs<String, Any> { ["keys": keys] }
+}

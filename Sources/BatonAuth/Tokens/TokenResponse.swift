@@ -22,3 +22,11 @@ public struct TokenResponse: Sendable {
         return json.finish()
     }
 }
+
+extension TokenResponse: RedactedDescription {
+    /// Everything but the two tokens.
+    public var publicFields: KeyValuePairs<String, Any> {
+        ["accessToken": redacted(accessToken), "refreshToken": redacted(refreshToken), "expiresIn": expiresIn, "scope": scope,
+         "sessionID": sessionID as Any, "keyID": keyID]
+    }
+}

@@ -50,3 +50,8 @@ public struct TokenService: Sendable {
         return (try key.sign(claims), ttl, key.keyID)
     }
 }
+
+extension TokenService: RedactedDescription {
+    /// Its issuer; not the codec's keys or the stores.
+    public var publicFields: KeyValuePairs<String, Any> { ["issuer": configuration.issuer] }
+}

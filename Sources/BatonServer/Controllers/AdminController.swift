@@ -149,3 +149,8 @@ struct SessionView: Encodable {
         refreshes = state.generation
     }
 }
+
+extension AdminController: RedactedDescription {
+    /// Its limits; not the admin token.
+    var publicFields: KeyValuePairs<String, Any> { ["adminToken": redacted(adminToken), "bodyLimit": bodyLimit] }
+}

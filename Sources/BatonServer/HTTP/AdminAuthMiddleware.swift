@@ -23,3 +23,8 @@ struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         return try await next(request, context)
     }
 }
+
+extension AdminAuthMiddleware: RedactedDescription {
+    /// Whether the admin API is on; not the token's digest.
+    var publicFields: KeyValuePairs<String, Any> { ["adminToken": redacted(expectedDigest)] }
+}

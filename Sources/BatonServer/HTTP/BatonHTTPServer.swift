@@ -1,3 +1,4 @@
+import BatonCore
 import Hummingbird
 import HummingbirdCore
 import Logging
@@ -72,11 +73,21 @@ struct BatonHTTPServer<Responder: HTTPResponder>: Service where Responder.Contex
         var response: Response
         do {
             response = try await responder.respond(to: request, context: context)
+        } catch is ClientAbort {
+            response = Response(EndpointResponse.error(ClientAbort.answer))
+            response.headers[.connection] = "close"
         } catch {
             response = Response(status: .internalServerError)
         }
         response.headers[.server] = serverName
         if let workerID { response.headers[.batonWorker] = workerID }
         try await writer.write(response: response.head, body: response.body)
+    }
+}
+
+extension BatonHTTPServer: RedactedDescription {
+    /// Where it listens; not its routes and handlers, which hold the services and the admin token.
+    var publicFields: KeyValuePairs<String, Any> {
+        ["host": host, "port": port, "reusePort": reusePort, "workerID": workerID as Any]
     }
 }
