@@ -28,6 +28,11 @@ public final class EmbeddedRedis: Sendable {
         let directory = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
+        // A directory that already existed (a volume, `mkdir data`) may be open to others: the AOF
+        // holds every family and client, so only the owner may enter it.
+        guard chmod(directory, 0o700) == 0 else {
+            throw SystemError("cannot restrict the data directory \(directory) to its owner (chmod 0700: \(String(cString: strerror(errno)))); fix its ownership or choose another --data-dir")
+        }
         guard (directory + "/redis.sock").utf8.count < 100 else {
             throw SystemError("the data directory path is too long for a unix socket: \(directory)")
         }
@@ -49,6 +54,9 @@ public final class EmbeddedRedis: Sendable {
 
     private func launch() async throws {
         try? FileManager.default.removeItem(atPath: socketPath)
+        // redis-server has no setting for its files' modes: it inherits this process's umask, so
+        // the AOF, its directory and the log are created for the owner only.
+        umask(0o077)
         let child = try ChildProcess.spawn(executable, [
             "--port", "0",
             "--unixsocket", socketPath, "--unixsocketperm", "700",

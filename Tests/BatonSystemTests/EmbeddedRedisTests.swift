@@ -40,12 +40,25 @@ import Testing
         #expect(kill(second, 0) != 0, "redis-server \(second) still runs after stop()")
     }
 
-    @Test func aMissingDataDirectoryIsCreatedForItsOwnerOnly() async throws {
+    @Test(arguments: [false, true])
+    func theDataDirectoryAndEveryFileInItAreTheOwnersOnly(directoryExisted: Bool) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-embedded-\(UUID().uuidString.prefix(8))").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
+        if directoryExisted {  // `mkdir data` or a mounted volume: open to everyone
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false,
+                                                    attributes: [.posixPermissions: 0o755])
+        }
         let redis = try await EmbeddedRedis.start(dataDirectory: directory, logger: Logger(label: "embedded-redis-test"))
-        let mode = try FileManager.default.attributesOfItem(atPath: directory)[.posixPermissions] as? Int
+        try await poll("redis-server to answer", timeout: .seconds(10)) { await answers(redis.url) }
         await redis.stop()
-        #expect(mode == 0o700)
+        func mode(_ path: String) throws -> Int {
+            try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+        }
+        #expect(try mode(directory) == 0o700)
+        let aof = directory + "/appendonlydir"
+        #expect(try mode(aof) & 0o077 == 0)
+        let files = try FileManager.default.contentsOfDirectory(atPath: aof).map { aof + "/" + $0 } + [directory + "/redis.log"]
+        #expect(files.count >= 3)
+        for file in files { #expect(try mode(file) & 0o077 == 0, "\(file) is open to others") }
     }
 }
