@@ -71,15 +71,15 @@ public final class BatonServeProcesses: Sendable {
     /// The workers' ports.
     public var ports: [Int] { workers.map(\.port) }
 
-    /// Starts a redis-server (append-only if asked) and `count` workers of `binary` on it with a
-    /// fresh master secret and admin token and the issuer `https://baton.test` (plus `extra`), and
-    /// waits until every worker is ready.
-    public static func start(count: Int, binary: String = batonBinary, extra: [String] = [], appendOnly: Bool = false)
-        async throws -> BatonServeProcesses {
+    /// Starts a redis-server (append-only if asked, with `redisArguments`) and `count` workers of
+    /// `binary` on it with a fresh master secret and admin token and the issuer `https://baton.test`
+    /// (plus `extra`), and waits until every worker is ready.
+    public static func start(count: Int, binary: String = batonBinary, extra: [String] = [], appendOnly: Bool = false,
+                             redisArguments: [String] = []) async throws -> BatonServeProcesses {
         let masterSecret = Data(randomBytes(32)).base64EncodedString()  // standard base64 never starts with "-"
         let adminToken = "admin-" + Data(randomBytes(24)).base64EncodedString()
         let arguments = ["--master-secret", masterSecret, "--admin-token", adminToken, "--issuer", "https://baton.test"] + extra
-        let redis = try await RedisServer.start(appendOnly: appendOnly)
+        let redis = try await RedisServer.start(appendOnly: appendOnly, extraArguments: redisArguments)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-workers-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var workers: [Worker] = []
@@ -104,8 +104,9 @@ public final class BatonServeProcesses: Sendable {
 
     /// Runs `body` with started workers and stops them afterwards.
     public static func with(count: Int = 1, binary: String = batonBinary, extra: [String] = [], appendOnly: Bool = false,
-                            _ body: (BatonServeProcesses) async throws -> Void) async throws {
-        let processes = try await start(count: count, binary: binary, extra: extra, appendOnly: appendOnly)
+                            redisArguments: [String] = [], _ body: (BatonServeProcesses) async throws -> Void) async throws {
+        let processes = try await start(count: count, binary: binary, extra: extra, appendOnly: appendOnly,
+                                        redisArguments: redisArguments)
         do {
             try await body(processes)
         } catch {

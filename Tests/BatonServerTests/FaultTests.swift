@@ -105,6 +105,36 @@ import Testing
         }
     }
 
+    @Test func redisKilledWithSIGKILLLosesRotationsButLogsNobodyOut() async throws {
+        // The embedded default's durability: AOF with `appendfsync everysec`, so a crash loses up
+        // to a second of rotations (DESIGN.md invariant 10: the newest genuine token fast-forwards).
+        try await BatonServeProcesses.with(count: 3, redisArguments: ["--appendonly", "yes", "--appendfsync", "everysec"]) { cluster in
+            let tally = Tally()
+            let first = try await sessions(cluster, users: 8)
+            let end = ContinuousClock.now + .seconds(6)
+            let crash = Task {
+                try await Task.sleep(for: .seconds(2))
+                cluster.redis.kill()  // SIGKILL: whatever the last fsync did not reach is gone
+                try await Task.sleep(for: .milliseconds(300))
+                try await cluster.redis.restart()
+            }
+            let tokens = try await load(cluster, tokens: first, until: end, tally: tally)
+            try await crash.value
+            let loggedOut = try await chainsLost(cluster, tokens)
+            var fastForwards = 0.0
+            for index in cluster.workers.indices {
+                let metrics = try await cluster.admin(index, "GET", "/metrics").text
+                fastForwards += metrics.split(separator: "\n")
+                    .first { $0.hasPrefix(#"baton_refresh_outcomes_total{outcome="fast_forward"}"#) }
+                    .flatMap { $0.split(separator: " ").last.flatMap { Double($0) } } ?? 0
+            }
+            print("redis SIGKILL under load (AOF everysec): \(tally.all), rotations lost and fast-forwarded \(Int(fastForwards)), sessions logged out \(loggedOut) of \(tokens.count)")
+            #expect(tally["200"] > 100)
+            #expect(Set(tally.all.keys).isSubset(of: ["200", "503"]), "\(tally.all)")
+            #expect(loggedOut == 0)
+        }
+    }
+
     @Test func frozenRedisMeansFast503sAndFlatMemory() async throws {
         try await BatonServeProcesses.with(count: 3, extra: ["--redis-timeout-ms", "300"]) { cluster in
             let tally = Tally()

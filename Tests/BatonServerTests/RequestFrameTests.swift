@@ -80,8 +80,6 @@ import Testing
             "POST / HTTP/1.1\r\nContent-Length: 1 2\r\n\r\n",
             "POST / HTTP/1.1\r\nContent-Length: 9999999999999999\r\n\r\n",
             "POST / HTTP/1.1\r\nExpect: 100-continue\r\n\r\n",
-            "GET / HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n",
-            "CONNECT x:443 HTTP/1.1\r\n\r\n",
             "GET / HTTP/2.0\r\n\r\n",
             "GET /  HTTP/1.1\r\n\r\n",
             "GET / HTTP/1.1 \r\n\r\n",
@@ -95,6 +93,18 @@ import Testing
         ]
         for request in unframeable {
             #expect(read(request) == .unframeable, "\(request.debugDescription)")
+        }
+    }
+
+    @Test func requestsToSwitchProtocolsAreRecognised() {
+        for request in ["GET / HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n",
+                        "GET / HTTP/1.1\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n",
+                        "GET / HTTP/1.1\r\nConnection: keep-alive, upgrade\r\n\r\n",
+                        "CONNECT x:443 HTTP/1.1\r\n\r\n"] {
+            guard case .switchingProtocols = read(request) else {
+                Issue.record("not refused as a protocol switch: \(request.debugDescription)")
+                continue
+            }
         }
     }
 }

@@ -12,6 +12,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch where ClientAbort.caused(error) {
+            throw ClientAbort()
         } catch {
             return Response(ErrorResponder.response(for: error, logger: context.logger, metrics: metrics))
         }

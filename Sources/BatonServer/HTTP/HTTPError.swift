@@ -12,6 +12,9 @@ struct HTTPError: Error, Sendable, Equatable {
 
     /// 413: the body is over the limit.
     static let bodyTooLarge = HTTPError(status: .contentTooLarge, code: "request_too_large", hint: "the request body is too large")
+    /// 400: a request to switch protocols (`Upgrade`, `CONNECT`); Baton speaks HTTP/1.1 only.
+    static let switchingProtocols = HTTPError(status: .badRequest, code: "invalid_request",
+                                              hint: "protocol upgrades and CONNECT are not supported")
     /// 405: the route exists for other methods.
     static let methodNotAllowed = HTTPError(status: .methodNotAllowed, code: "method_not_allowed",
                                             hint: "method not allowed on this endpoint")

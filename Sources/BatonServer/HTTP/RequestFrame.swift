@@ -3,9 +3,11 @@
 /// the two header values it needs. `TokenEndpointHandler` answers token requests from it without
 /// NIO's HTTP/1 decoder and hands every other request's bytes to that decoder unchanged.
 ///
-/// Anything this reader does not fully understand is `unframeable`: a bare LF, obs-fold, a
-/// `Transfer-Encoding`, an `Expect`, an upgrade, `CONNECT`, a repeated `Content-Length`, a malformed
-/// line, a head over the limit. The connection is then left to NIO's decoder for good, so the
+/// A request that asks to leave HTTP/1.1 (an `Upgrade`, `Connection: upgrade`, or `CONNECT`) is
+/// `switchingProtocols`: Baton speaks nothing else, and NIO's decoder would take every byte after
+/// it as the new protocol's, leaving pipelined requests unanswered. Anything else this reader does
+/// not fully understand is `unframeable`: a bare LF, obs-fold, a `Transfer-Encoding`, an `Expect`, a
+/// repeated `Content-Length`, a malformed line, a head over the limit. The connection is then left to NIO's decoder for good, so the
 /// two parsers never disagree on where a request ends.
 struct RequestFrame: Equatable {
     /// The result of reading the start of a buffer.
@@ -13,6 +15,8 @@ struct RequestFrame: Equatable {
         /// The head is not complete yet.
         case incomplete
         case frame(RequestFrame)
+        /// A request to switch protocols, refused and the connection closed.
+        case switchingProtocols(RequestFrame)
         case unframeable
     }
 
@@ -58,7 +62,7 @@ struct RequestFrame: Equatable {
         var frame = RequestFrame(isTokenRequest: line.isTokenRequest, minorVersion: line.minorVersion, headLength: end,
                                  contentLength: 0, keepAlive: false)
         var sawContentLength = false
-        var (close, keepAlive) = (false, false)
+        var (close, keepAlive, upgrade) = (false, false, line.isConnect)
         var count = 0
         while let field = reader.field() {
             count += 1
@@ -73,9 +77,11 @@ struct RequestFrame: Equatable {
                     let option = option.trimmingBlanks
                     if option.equalsIgnoringASCIICase("close".utf8) { close = true }
                     if option.equalsIgnoringASCIICase("keep-alive".utf8) { keepAlive = true }
-                    if option.equalsIgnoringASCIICase("upgrade".utf8) { return .unframeable }
+                    if option.equalsIgnoringASCIICase("upgrade".utf8) { upgrade = true }
                 }
-            case .transferEncoding, .expect, .upgrade:
+            case .upgrade:
+                upgrade = true
+            case .transferEncoding, .expect:
                 return .unframeable
             case .contentType where line.isTokenRequest:
                 guard frame.contentType == nil else { return .unframeable }
@@ -90,7 +96,8 @@ struct RequestFrame: Equatable {
         // HTTP/1.1 stays open unless told to close; HTTP/1.0 closes unless told to stay open.
         frame.keepAlive = !close && (line.minorVersion == 1 || keepAlive)
         // The fields must have run up to the empty line that ends the head.
-        return reader.isAtEnd ? .frame(frame) : .unframeable
+        guard reader.isAtEnd else { return .unframeable }
+        return upgrade ? .switchingProtocols(frame) : .frame(frame)
     }
 
     private static func decimal(_ digits: UnsafeRawBufferPointer.SubSequence) -> Int? {
@@ -134,8 +141,8 @@ private struct HeadReader {
 
     var isAtEnd: Bool { position == bytes.count }
 
-    /// `method SP target SP HTTP/1.x`, with a token method (not CONNECT) and a visible-ASCII target.
-    mutating func requestLine() -> (isTokenRequest: Bool, minorVersion: Int)? {
+    /// `method SP target SP HTTP/1.x`, with a token method and a visible-ASCII target.
+    mutating func requestLine() -> (isTokenRequest: Bool, minorVersion: Int, isConnect: Bool)? {
         guard let line = nextLine() else { return nil }
         guard let firstSpace = line.firstIndex(of: space) else { return nil }
         let method = line[line.startIndex..<firstSpace]
@@ -143,13 +150,13 @@ private struct HeadReader {
         guard let secondSpace = rest.firstIndex(of: space) else { return nil }
         let target = rest[rest.startIndex..<secondSpace]
         let version = rest[(secondSpace + 1)...]
-        guard !method.isEmpty, method.allSatisfy(isTokenCharacter), !method.elementsEqual("CONNECT".utf8),
+        guard !method.isEmpty, method.allSatisfy(isTokenCharacter),
               !target.isEmpty, target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }),
               version.count == 8, version.prefix(7).elementsEqual("HTTP/1.".utf8) else { return nil }
         let minor = version[version.startIndex + 7]
         guard minor == UInt8(ascii: "0") || minor == UInt8(ascii: "1") else { return nil }
         let isToken = method.elementsEqual("POST".utf8) && target.elementsEqual(TokenEndpoint.path.utf8)
-        return (isToken, Int(minor - UInt8(ascii: "0")))
+        return (isToken, Int(minor - UInt8(ascii: "0")), method.elementsEqual("CONNECT".utf8))
     }
 
     /// The next `name: value` field, nil at the empty line or at a line that is not a plain field

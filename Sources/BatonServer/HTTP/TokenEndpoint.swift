@@ -32,4 +32,9 @@ struct TokenEndpoint: Sendable {
             method: "POST", path: Self.path, endpoint: Self.path, status: response.status.code, since: started)
         return response
     }
+
+    /// Counts and logs a token request whose client stopped sending before its body was whole.
+    func recordAbort() {
+        RequestRecorder(metrics: metrics, logger: logger).aborted(method: "POST", path: Self.path, endpoint: Self.path)
+    }
 }

@@ -34,6 +34,11 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private var discarding = 0
     /// Set once a request could not be framed: from then on every byte goes to the decoder.
     private var passingThrough = false
+    /// Set once a request to switch protocols was refused: the connection is closing, and every
+    /// later byte is dropped.
+    private var refusedAll = false
+    /// A request to switch protocols waits for the routed responses ahead of it to be written.
+    private var refusalWaiting = false
     /// Routed requests whose response has not been written completely yet (`RoutedResponseCounter`).
     private var routedInFlight = 0
     /// Pipelined bytes past which reads pause while an answer is in flight.
@@ -73,6 +78,7 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
     // MARK: Inbound
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if refusedAll { return }
         if passingThrough, unread == nil, answering == nil {
             context.fireChannelRead(data)
             return
@@ -125,6 +131,14 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
                 case .frame(let frame):
                     routedInFlight += 1
                     forwarding = frame.length
+                case .switchingProtocols(let frame) where routedInFlight == 0:
+                    refuseSwitchingProtocols(frame, context: context)
+                    return passedOn
+                case .switchingProtocols:
+                    // Answered in order, once the routed responses ahead of it are written.
+                    unread = bytes
+                    refusalWaiting = true
+                    return passedOn
                 }
             }
             if bytes.readableBytes > 0 { unread = bytes }
@@ -217,9 +231,21 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
         return buffer
     }
 
-    /// The client finished sending: what is left unread (past a refused body's rest) goes to the
-    /// decoder, which sees the end of input after it.
+    /// The client finished sending: a token request it left without its whole body is refused
+    /// (400, `ClientAbort`) and the connection closed; anything else left unread (past a refused
+    /// body's rest) goes to the decoder, which sees the end of input after it.
     private func closeInput(context: ChannelHandlerContext) {
+        if !passingThrough, forwarding == 0, discarding == 0, let bytes = unread,
+           case .frame(var frame) = bytes.withUnsafeReadableBytes(RequestFrame.read), frame.isTokenRequest {
+            // A whole token request would have been answered already: this one's body is short.
+            unread = nil
+            endpoint.recordAbort()
+            frame.keepAlive = false
+            let answer = encode(.error(ClientAbort.answer), for: frame, allocator: context.channel.allocator)
+            context.writeAndFlush(wrapOutboundOut(.byteBuffer(answer)), promise: nil)
+            context.close(promise: nil)
+            return
+        }
         passingThrough = true
         if consumeUnread(context: context) {
             context.fireChannelReadComplete()
@@ -250,12 +276,28 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// Called by `RoutedResponseCounter` when a routed response has been written completely.
     fileprivate func routedResponseEnded() {
         routedInFlight = max(0, routedInFlight - 1)
+        if routedInFlight == 0, refusalWaiting, let context {
+            refusalWaiting = false
+            _ = consumeUnread(context: context)
+        }
+    }
+
+    /// Answers a request to switch protocols with 400 and closes the connection: Baton speaks
+    /// HTTP/1.1 only, and requests pipelined behind it are never left waiting.
+    private func refuseSwitchingProtocols(_ frame: RequestFrame, context: ChannelHandlerContext) {
+        var frame = frame
+        frame.keepAlive = false
+        unread = nil
+        refusedAll = true
+        let answer = encode(.error(HTTPError.switchingProtocols), for: frame, allocator: context.channel.allocator)
+        context.writeAndFlush(wrapOutboundOut(.byteBuffer(answer)), promise: nil)
+        context.close(promise: nil)
     }
 
     // MARK: Outbound
 
     func read(context: ChannelHandlerContext) {
-        if answering != nil, (unread?.readableBytes ?? 0) >= Self.unreadLimit {
+        if answering != nil || refusalWaiting, (unread?.readableBytes ?? 0) >= Self.unreadLimit {
             readHeld = true
         } else {
             context.read()

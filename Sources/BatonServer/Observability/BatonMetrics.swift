@@ -60,6 +60,11 @@ public final class BatonMetrics: AuthMetrics {
         series.latency.record(duration)
     }
 
+    /// Counts a request its client stopped sending before it was whole (not in the request metrics).
+    func abortedRequest(endpoint: String) {
+        registry.makeCounter(descriptor: Self.abortedRequests, labels: [("endpoint", endpoint)]).increment()
+    }
+
     /// Counts a refresh by what happened to it.
     public func refreshed(_ outcome: RefreshOutcomeLabel) {
         refreshOutcomeCounters[outcome]!.increment()
@@ -89,6 +94,8 @@ public final class BatonMetrics: AuthMetrics {
     nonisolated(unsafe) private static let requests = name("http", "requests", "total", "HTTP requests by endpoint, method and status")
     nonisolated(unsafe) private static let requestLatency = name("http", "request", "seconds", "HTTP request latency by endpoint")
     nonisolated(unsafe) private static let refreshOutcomes = name("refresh", "outcomes", "total", "Refresh requests by outcome")
+    nonisolated(unsafe) private static let abortedRequests = name("http", "aborted_requests", "total",
+                                                                   "Requests the client stopped sending before they were whole, by endpoint")
     nonisolated(unsafe) private static let redisErrors = name("redis", "errors", "total", "Redis calls that failed, by kind")
 
     private static func name(_ subsystem: String, _ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {

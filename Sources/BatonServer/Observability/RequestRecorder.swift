@@ -19,4 +19,10 @@ struct RequestRecorder: Sendable {
             "http.duration_ms": "\((milliseconds * 1000).rounded() / 1000)",
         ])
     }
+
+    /// Counts and logs (at debug) a request the client stopped sending before it was whole.
+    func aborted(method: String, path: String, endpoint: String) {
+        metrics.abortedRequest(endpoint: endpoint)
+        logger.debug("request aborted by the client", metadata: ["http.method": "\(method)", "http.path": "\(path)"])
+    }
 }
