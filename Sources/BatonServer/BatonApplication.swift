@@ -74,7 +74,8 @@ public enum BatonApplication {
         let tokenEndpoint = TokenEndpoint(controller: oauth, bodyLimit: configuration.bodyLimit, metrics: metrics, logger: logger)
         let server = BatonHTTPServer(responder: router.buildResponder(), tokenEndpoint: tokenEndpoint,
                                      host: configuration.host, port: configuration.port, reusePort: configuration.reusePort,
-                                     serverName: "baton", workerID: configuration.workerID, logger: logger,
+                                     serverName: "baton", workerID: configuration.workerID,
+                                     limits: configuration.connectionLimits, logger: logger,
                                      onServerRunning: onServerRunning)
         var services: [any Service] = [server]
         services.append(ControlChannelListener(channel: stores.control, keyring: keyring, clients: registry,

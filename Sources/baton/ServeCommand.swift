@@ -52,6 +52,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("body-limit"), help: "Largest request body in bytes (413 beyond). [BATON_BODY_LIMIT]")
     var bodyLimit: Int = environment("BATON_BODY_LIMIT").flatMap { Int($0) } ?? 16 * 1024
 
+    @Option(name: .customLong("keep-alive-timeout"), help: "Close a connection idle between requests this long (e.g. 60s). [BATON_KEEP_ALIVE_TIMEOUT]")
+    var keepAliveTimeout: String = environment("BATON_KEEP_ALIVE_TIMEOUT") ?? "60s"
+
+    @Option(name: .customLong("header-timeout"), help: "A request's head must arrive within this (else 408). [BATON_HEADER_TIMEOUT]")
+    var headerTimeout: String = environment("BATON_HEADER_TIMEOUT") ?? "10s"
+
+    @Option(name: .customLong("body-timeout"), help: "A request's body must arrive within this of its head (else 408). [BATON_BODY_TIMEOUT]")
+    var bodyTimeout: String = environment("BATON_BODY_TIMEOUT") ?? "30s"
+
+    @Option(name: .customLong("max-connections"), help: "Connections one worker holds open; more are answered 503. [BATON_MAX_CONNECTIONS]")
+    var maxConnections: Int = environment("BATON_MAX_CONNECTIONS").flatMap { Int($0) } ?? 10_000
+
     @Option(name: .customLong("signing-alg"), help: "Algorithm of keys this worker generates: ES256, EdDSA or RS256. [BATON_SIGNING_ALG]")
     var signingAlgorithm: String = environment("BATON_SIGNING_ALG") ?? "ES256"
 
@@ -107,6 +119,14 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.adminToken = try adminToken ?? (embedded ? store.generatedAdminToken(logger: logger) : nil)
         configuration.auth.defaultPolicy = policy
         configuration.bodyLimit = bodyLimit
+        for (name, text) in [("--keep-alive-timeout", keepAliveTimeout), ("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout)] {
+            guard try parseSeconds(text, option: name) >= 1 else { throw ValidationError("\(name) must be at least 1s") }
+        }
+        configuration.keepAliveTimeout = .seconds(try parseSeconds(keepAliveTimeout, option: "--keep-alive-timeout"))
+        configuration.headerTimeout = .seconds(try parseSeconds(headerTimeout, option: "--header-timeout"))
+        configuration.bodyTimeout = .seconds(try parseSeconds(bodyTimeout, option: "--body-timeout"))
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+        configuration.maxConnections = maxConnections
         configuration.reusePort = reusePort
         configuration.auth.rateLimitPerClient = rateLimitClientOption ?? environment("BATON_RATE_LIMIT_CLIENT").flatMap { Int($0) }
         configuration.auth.rateLimitPerAddress = rateLimitAddressOption ?? environment("BATON_RATE_LIMIT_ADDRESS").flatMap { Int($0) }

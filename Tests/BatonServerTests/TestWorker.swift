@@ -41,7 +41,7 @@ final class TestWorker: Sendable {
         redisConfiguration.commandTimeout = redisTimeout
         redisConfiguration.connectionCount = 2
         let redis = RedisClient(configuration: redisConfiguration)
-        try await redis.waitUntilConnected()
+        try await redis.waitUntilConnected(timeout: .seconds(15))  // generous: the suites share two cores
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.auth.issuer = "https://baton.test"

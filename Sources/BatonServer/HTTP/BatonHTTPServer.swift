@@ -20,14 +20,23 @@ struct BatonHTTPServer<Responder: HTTPResponder>: Service where Responder.Contex
     let reusePort: Bool
     let serverName: String
     let workerID: String?
+    let limits: ConnectionLimits
     let logger: Logger
     let onServerRunning: @Sendable (Int) async -> Void
 
     func run() async throws {
         let group = MultiThreadedEventLoopGroup.singleton
         let quiescing = ServerQuiescingHelper(group: group)
-        let (tokenEndpoint, serverName, workerID) = (self.tokenEndpoint, self.serverName, self.workerID)
-        let http1 = HTTP1Channel(responder: respond)
+        let (tokenEndpoint, serverName, workerID, limits) = (self.tokenEndpoint, self.serverName, self.workerID, self.limits)
+        let gauge = ConnectionGauge()
+        // The decoder's head limits match the token path's framing (RequestFrame.headLimit). Its
+        // idle timeout only backs up TokenEndpointHandler's deadlines, for connections the framing
+        // handed to the decoder for good: the handler's come first.
+        let decoderLimits = HTTP1Channel.Configuration.DecoderConfiguration(
+            maxHeaderFieldSize: RequestFrame.headLimit, maxHeaderListSize: RequestFrame.headLimit, maxHeaderFieldCount: 100)
+        let backstop = limits.keepAliveTimeout + limits.headerTimeout + limits.bodyTimeout
+        let http1 = HTTP1Channel(responder: respond, configuration: .init(idleTimeout: backstop,
+                                                                         httpDecoderConfiguration: decoderLimits))
         let listener = try await ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 1024)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -44,7 +53,7 @@ struct BatonHTTPServer<Responder: HTTPResponder>: Service where Responder.Contex
                     // The token path reads the socket's bytes, ahead of NIO's HTTP/1 decoder.
                     try TokenEndpointHandler.add(to: channel.pipeline.syncOperations, endpoint: tokenEndpoint,
                                                  executor: EventLoopExecutor(channel.eventLoop),
-                                                 serverName: serverName, workerID: workerID)
+                                                 serverName: serverName, workerID: workerID, limits: limits, gauge: gauge)
                     return connection
                 }
             }

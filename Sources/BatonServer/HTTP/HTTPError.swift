@@ -15,6 +15,12 @@ struct HTTPError: Error, Sendable, Equatable {
     /// 400: a request to switch protocols (`Upgrade`, `CONNECT`); Baton speaks HTTP/1.1 only.
     static let switchingProtocols = HTTPError(status: .badRequest, code: "invalid_request",
                                               hint: "protocol upgrades and CONNECT are not supported")
+    /// 408: the request's head or body did not arrive in time.
+    static let requestTimeout = HTTPError(status: .requestTimeout, code: "invalid_request",
+                                          hint: "the request did not arrive in time")
+    /// 503: the worker holds as many connections as it allows.
+    static let tooManyConnections = HTTPError(status: .serviceUnavailable, code: "temporarily_unavailable",
+                                              hint: "too many connections; retry shortly")
     /// 405: the route exists for other methods.
     static let methodNotAllowed = HTTPError(status: .methodNotAllowed, code: "method_not_allowed",
                                             hint: "method not allowed on this endpoint")

@@ -33,6 +33,24 @@ struct TokenEndpoint: Sendable {
         return response
     }
 
+    /// Counts a request for another endpoint whose `Content-Length` was over the limit (answered 413
+    /// before its body was read).
+    func recordOversizedRoutedRequest() {
+        metrics.request(endpoint: "unrouted", method: "-", status: 413, duration: .zero)
+    }
+
+    /// Counts a connection closed because its client ran out of time in `phase`.
+    func recordTimeout(_ phase: ConnectionPhase) {
+        metrics.connectionTimedOut(phase: phase.rawValue)
+        logger.debug("connection timed out", metadata: ["baton.connection.phase": "\(phase.rawValue)"])
+    }
+
+    /// Counts a connection refused because the worker holds as many as it allows.
+    func recordRefusedConnection() {
+        metrics.connectionRefused()
+        logger.warning("connection refused: the worker holds as many connections as --max-connections allows")
+    }
+
     /// Counts and logs a token request whose client stopped sending before its body was whole.
     func recordAbort() {
         RequestRecorder(metrics: metrics, logger: logger).aborted(method: "POST", path: Self.path, endpoint: Self.path)

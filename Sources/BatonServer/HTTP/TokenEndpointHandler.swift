@@ -23,6 +23,10 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private let executor: EventLoopExecutor
     private let serverName: String
     private let workerID: String?
+    private let limits: ConnectionLimits
+    private let gauge: ConnectionGauge
+    /// Whether this connection was counted in the gauge (and must be counted out).
+    private var admitted = false
 
     /// Bytes received and not yet framed, answered or passed on.
     private var unread: ByteBuffer?
@@ -34,12 +38,14 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private var discarding = 0
     /// Set once a request could not be framed: from then on every byte goes to the decoder.
     private var passingThrough = false
+    /// What the decoder has read and the router answered since then, for the deadlines.
+    private var passedThrough = (heads: 0, ends: 0, responses: 0, bytesSinceEnd: false)
     /// Set once a request to switch protocols was refused: the connection is closing, and every
     /// later byte is dropped.
     private var refusedAll = false
     /// A request to switch protocols waits for the routed responses ahead of it to be written.
     private var refusalWaiting = false
-    /// Routed requests whose response has not been written completely yet (`RoutedResponseCounter`).
+    /// Routed requests whose response has not been written completely yet (`RoutedMessageObserver`).
     private var routedInFlight = 0
     /// Pipelined bytes past which reads pause while an answer is in flight.
     private static let unreadLimit = 64 * 1024
@@ -49,26 +55,64 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private var errorHeld: (any Error)?
     private var closeHeld: (mode: CloseMode, promise: EventLoopPromise<Void>?)?
     private var context: ChannelHandlerContext?
+    /// The connection's phase and since when, for its deadline (`ConnectionLimits`).
+    private var phase = ConnectionPhase.idle
+    private var phaseSince = NIODeadline.now()
+    /// The one timer that checks the deadline; moved earlier only when a phase needs it sooner, so
+    /// an ordinary request reschedules nothing.
+    private var timer: Scheduled<Void>?
+    private var timerDue = NIODeadline.distantFuture
 
-    init(endpoint: TokenEndpoint, executor: EventLoopExecutor, serverName: String, workerID: String?) {
+    init(endpoint: TokenEndpoint, executor: EventLoopExecutor, serverName: String, workerID: String?,
+         limits: ConnectionLimits, gauge: ConnectionGauge) {
         self.endpoint = endpoint
         self.executor = executor
         self.serverName = serverName
         self.workerID = workerID
+        self.limits = limits
+        self.gauge = gauge
     }
 
     /// Adds the handler at the socket's end of the pipeline, and its counter of routed responses
     /// right after NIO's HTTP/1 decoder.
     static func add(to pipeline: ChannelPipeline.SynchronousOperations, endpoint: TokenEndpoint,
-                    executor: EventLoopExecutor, serverName: String, workerID: String?) throws {
-        let handler = TokenEndpointHandler(endpoint: endpoint, executor: executor, serverName: serverName, workerID: workerID)
+                    executor: EventLoopExecutor, serverName: String, workerID: String?,
+                    limits: ConnectionLimits, gauge: ConnectionGauge) throws {
+        let handler = TokenEndpointHandler(endpoint: endpoint, executor: executor, serverName: serverName, workerID: workerID,
+                                           limits: limits, gauge: gauge)
         try pipeline.addHandler(handler, position: .first)
-        try pipeline.addHandler(RoutedResponseCounter(handler: handler),
+        try pipeline.addHandler(RoutedMessageObserver(handler: handler),
                                 position: .after(try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)))
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        guard gauge.admit(limit: limits.maxConnections) else {
+            endpoint.recordRefusedConnection()
+            let frame = RequestFrame(isTokenRequest: false, minorVersion: 1, headLength: 0, contentLength: 0, keepAlive: false)
+            refusedAll = true
+            context.writeAndFlush(wrapOutboundOut(.byteBuffer(encode(.error(HTTPError.tooManyConnections), for: frame,
+                                                                     allocator: context.channel.allocator))), promise: nil)
+            context.close(promise: nil)
+            return
+        }
+        admitted = true
+        phaseSince = .now()
+        schedule(at: phaseSince + limits.keepAliveTimeout, context: context)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        if admitted {
+            admitted = false
+            gauge.release()
+        }
+        context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -80,7 +124,9 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if refusedAll { return }
         if passingThrough, unread == nil, answering == nil {
+            passedThrough.bytesSinceEnd = true
             context.fireChannelRead(data)
+            updatePhase(context: context)
             return
         }
         var bytes = unwrapInboundIn(data)
@@ -92,6 +138,7 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
         if answering == nil {
             _ = consumeUnread(context: context)
         }
+        updatePhase(context: context)
     }
 
     /// Frames, answers or passes on the bytes received, in order, until an answer starts or more
@@ -116,6 +163,7 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
                     return passedOn
                 case .unframeable:
                     passingThrough = true
+                    passedThrough.bytesSinceEnd = true
                 case .frame(let frame) where frame.isTokenRequest && routedInFlight == 0:
                     if frame.contentLength > endpoint.bodyLimit {
                         bytes.moveReaderIndex(forwardBy: frame.headLength)
@@ -127,6 +175,19 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
                     } else {
                         bytes.moveReaderIndex(forwardBy: frame.headLength)
                         answer(frame, body: bytes.readSlice(length: frame.contentLength)!, bodyTooLarge: false, context: context)
+                    }
+                case .frame(let frame) where frame.contentLength > endpoint.bodyLimit && routedInFlight == 0:
+                    // Refused at once, as the router would after reading the limit's worth.
+                    bytes.moveReaderIndex(forwardBy: frame.headLength)
+                    discarding = frame.contentLength
+                    endpoint.recordOversizedRoutedRequest()
+                    context.writeAndFlush(wrapOutboundOut(.byteBuffer(encode(.error(HTTPError.bodyTooLarge), for: frame,
+                                                                             allocator: context.channel.allocator))), promise: nil)
+                    if !frame.keepAlive {
+                        refusedAll = true
+                        unread = nil
+                        context.close(promise: nil)
+                        return passedOn
                     }
                 case .frame(let frame):
                     routedInFlight += 1
@@ -196,6 +257,7 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
             readHeld = false
             context.read()
         }
+        updatePhase(context: context)
     }
 
     /// The response as one buffer: status line, the endpoint's fields, `Server`, `Baton-Worker`,
@@ -273,13 +335,99 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
         }
     }
 
-    /// Called by `RoutedResponseCounter` when a routed response has been written completely.
+    /// Called by `RoutedMessageObserver` when the decoder has read a routed request's head.
+    fileprivate func routedRequestStarted() {
+        guard passingThrough else { return }
+        passedThrough.heads += 1
+        if let context { updatePhase(context: context) }
+    }
+
+    /// Called by `RoutedMessageObserver` when the decoder has read a routed request whole.
+    fileprivate func routedRequestEnded() {
+        guard passingThrough else { return }
+        passedThrough.ends += 1
+        passedThrough.bytesSinceEnd = false
+        if let context { updatePhase(context: context) }
+    }
+
+    /// Called by `RoutedMessageObserver` when a routed response has been written completely.
     fileprivate func routedResponseEnded() {
         routedInFlight = max(0, routedInFlight - 1)
-        if routedInFlight == 0, refusalWaiting, let context {
+        if passingThrough { passedThrough.responses += 1 }
+        guard let context else { return }
+        if routedInFlight == 0, refusalWaiting {
             refusalWaiting = false
             _ = consumeUnread(context: context)
         }
+        updatePhase(context: context)
+    }
+
+    // MARK: Deadlines
+
+    /// Where the connection is now: reading a body (the client's move), serving (the server's),
+    /// reading a head, or idle.
+    private var currentPhase: ConnectionPhase {
+        if passingThrough, unread == nil, answering == nil { return passedThroughPhase }
+        if forwarding > 0 || discarding > 0 { return .readingBody }
+        if answering != nil || routedInFlight > 0 || passingThrough || refusalWaiting || refusedAll { return .serving }
+        guard let unread, unread.readableBytes > 0 else { return .idle }
+        if case .frame = unread.withUnsafeReadableBytes(RequestFrame.read) { return .readingBody }
+        return .readingHead
+    }
+
+    /// The phase of a connection handed to the decoder for good, from what it decoded and answered.
+    private var passedThroughPhase: ConnectionPhase {
+        if passedThrough.heads > passedThrough.ends { return .readingBody }
+        if passedThrough.ends > passedThrough.responses { return .serving }
+        return passedThrough.bytesSinceEnd ? .readingHead : .idle
+    }
+
+    /// Notes a change of phase; moves the timer earlier if the new phase's deadline comes sooner.
+    private func updatePhase(context: ChannelHandlerContext) {
+        let now = currentPhase
+        guard now != phase else { return }
+        phase = now
+        phaseSince = .now()
+        if let timeout = limits.timeout(for: now), phaseSince + timeout < timerDue {
+            schedule(at: phaseSince + timeout, context: context)
+        }
+    }
+
+    private func schedule(at due: NIODeadline, context: ChannelHandlerContext) {
+        timer?.cancel()
+        timerDue = due
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(deadline: due) { handler.value.deadlineReached() }
+    }
+
+    /// The timer fired: close a connection whose phase ran out of time, else look again later.
+    private func deadlineReached() {
+        timer = nil
+        timerDue = .distantFuture
+        guard let context, admitted else { return }
+        updatePhase(context: context)
+        guard let timeout = limits.timeout(for: phase) else {
+            schedule(at: .now() + limits.recheckInterval, context: context)
+            return
+        }
+        let due = phaseSince + timeout
+        guard due <= .now() else {
+            schedule(at: due, context: context)
+            return
+        }
+        endpoint.recordTimeout(phase)
+        if phase != .idle, forwarding == 0, !passingThrough {
+            // The client is mid-request and the router has not seen it: say why before closing.
+            var frame = RequestFrame(isTokenRequest: false, minorVersion: 1, headLength: 0, contentLength: 0, keepAlive: false)
+            if let unread, case .frame(let partial) = unread.withUnsafeReadableBytes(RequestFrame.read) {
+                frame.minorVersion = partial.minorVersion
+            }
+            context.writeAndFlush(wrapOutboundOut(.byteBuffer(encode(.error(HTTPError.requestTimeout), for: frame,
+                                                                     allocator: context.channel.allocator))), promise: nil)
+        }
+        refusedAll = true
+        unread = nil
+        context.close(promise: nil)
     }
 
     /// Answers a request to switch protocols with 400 and closes the connection: Baton speaks
@@ -315,9 +463,13 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 }
 
-/// Sits behind NIO's HTTP/1 encoding side and tells `TokenEndpointHandler` when a routed response
-/// has been written completely, so token requests take the event-loop path again.
-private final class RoutedResponseCounter: ChannelOutboundHandler, RemovableChannelHandler {
+/// Sits right behind NIO's HTTP/1 decoder and encoder and tells `TokenEndpointHandler` what they
+/// see: a routed request's head and end decoded (which it cannot frame itself once the connection
+/// is passed through), and a routed response written completely (so token requests take the
+/// event-loop path again).
+private final class RoutedMessageObserver: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
@@ -325,6 +477,15 @@ private final class RoutedResponseCounter: ChannelOutboundHandler, RemovableChan
 
     init(handler: TokenEndpointHandler) {
         self.handler = handler
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head: handler.routedRequestStarted()
+        case .end: handler.routedRequestEnded()
+        case .body: break
+        }
+        context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {

@@ -65,6 +65,16 @@ public final class BatonMetrics: AuthMetrics {
         registry.makeCounter(descriptor: Self.abortedRequests, labels: [("endpoint", endpoint)]).increment()
     }
 
+    /// Counts a connection closed because its client ran out of time (`idle`, `head`, `body`).
+    func connectionTimedOut(phase: String) {
+        registry.makeCounter(descriptor: Self.connectionTimeouts, labels: [("phase", phase)]).increment()
+    }
+
+    /// Counts a connection refused over the connection limit.
+    func connectionRefused() {
+        registry.makeCounter(descriptor: Self.refusedConnections).increment()
+    }
+
     /// Counts a refresh by what happened to it.
     public func refreshed(_ outcome: RefreshOutcomeLabel) {
         refreshOutcomeCounters[outcome]!.increment()
@@ -96,6 +106,10 @@ public final class BatonMetrics: AuthMetrics {
     nonisolated(unsafe) private static let refreshOutcomes = name("refresh", "outcomes", "total", "Refresh requests by outcome")
     nonisolated(unsafe) private static let abortedRequests = name("http", "aborted_requests", "total",
                                                                    "Requests the client stopped sending before they were whole, by endpoint")
+    nonisolated(unsafe) private static let connectionTimeouts = name("http", "connection_timeouts", "total",
+                                                                      "Connections closed because the client ran out of time, by phase")
+    nonisolated(unsafe) private static let refusedConnections = name("http", "refused_connections", "total",
+                                                                      "Connections refused over the per-worker limit")
     nonisolated(unsafe) private static let redisErrors = name("redis", "errors", "total", "Redis calls that failed, by kind")
 
     private static func name(_ subsystem: String, _ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
