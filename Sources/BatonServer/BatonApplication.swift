@@ -11,26 +11,12 @@ import ServiceLifecycle
 /// the port from `onServerRunning`, and may pass a `ManualClock`).
 ///
 /// ```swift
-/// let app = try await BatonApplication.build(configuration: configuration, redis: redis,
+/// let app = try await BatonApplication.build(configuration: configuration, stores: .redis(redis),
 ///                                            masterSecret: secret, logger: logger)
 /// try await app.runService()
 /// ```
 public enum BatonApplication {
-    /// The worker's application on a Redis, with its first signing key ensured.
-    public static func build(
-        configuration: ServerConfiguration,
-        redis: RedisClient,
-        masterSecret: MasterSecret,
-        logger: Logger,
-        clock: any WallClock = SystemClock(),
-        metrics: BatonMetrics = BatonMetrics(),
-        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) async throws -> BatonWorker {
-        try await build(configuration: configuration, stores: .redis(redis), masterSecret: masterSecret, logger: logger,
-                        clock: clock, metrics: metrics, onServerRunning: onServerRunning)
-    }
-
-    /// The worker's application on any stores, with its first signing key ensured.
+    /// The worker's application on its stores (`Stores.redis(_:)`), with its first signing key ensured.
     public static func build(
         configuration: ServerConfiguration,
         stores: Stores,

@@ -153,7 +153,7 @@ struct ServeCommand: AsyncParsableCommand {
         let redis = RedisClient(configuration: redisConfiguration)
         do {
             try await redis.waitUntilConnected(timeout: .seconds(10))
-            let app = try await BatonApplication.build(configuration: configuration, redis: redis, masterSecret: secret,
+            let app = try await BatonApplication.build(configuration: configuration, stores: .redis(redis), masterSecret: secret,
                                                        logger: logger)
             let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint],
                                                           logger: logger))

@@ -51,7 +51,7 @@ final class TestWorker: Sendable {
         let logger = Logger(label: "baton-test") { _ in logs }
         let secret = try MasterSecret.generate()
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = try await BatonApplication.build(configuration: configuration, redis: redis, masterSecret: secret,
+        let app = try await BatonApplication.build(configuration: configuration, stores: .redis(redis), masterSecret: secret,
                                                    logger: logger, clock: clock) { port in portContinuation.yield(port) }
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         let running = Task { try await group.run() }
