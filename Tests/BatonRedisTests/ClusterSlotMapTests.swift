@@ -1,9 +1,8 @@
-import BatonLocalServers
 import BatonRedis
 import Testing
 
-/// The slot map read from `CLUSTER SHARDS` and `CLUSTER SLOTS` replies, canned and from a real
-/// six-node cluster.
+/// The slot map read from canned `CLUSTER SHARDS` and `CLUSTER SLOTS` replies (a real cluster's:
+/// `RedisClusterClientTests`).
 @Suite struct ClusterSlotMapTests {
     private func node(_ port: Int64, _ role: String, health: String = "online") -> RedisValue {
         .array([.bulkString(Array("id".utf8)), .bulkString(Array("abc".utf8)), .bulkString(Array("port".utf8)), .integer(port),
@@ -55,36 +54,5 @@ import Testing
                                       .bulkString(Array("nodes".utf8)), .array([])])])])
     func malformedRepliesAreRefused(reply: RedisValue) {
         #expect(throws: RedisError.self) { try ClusterSlotMap(shardsReply: reply) }
-    }
-
-    @Test func aRealClustersMapRoutesEachKeyToTheNodeThatServesIt() async throws {
-        let cluster = try await RedisClusterServers.start()
-        defer { cluster.stop() }
-        let seed = RedisClient(configuration: try RedisConfiguration(url: cluster.nodes[0].url))
-        try await seed.waitUntilConnected()
-        let map = try ClusterSlotMap(shardsReply: try await seed.send("CLUSTER", "SHARDS"))
-        await seed.shutdown()
-        #expect(map.coversEverySlot)
-        #expect(map.primaries.count == 3 && map.ranges.allSatisfy { $0.replicas.count == 1 })
-        // Every key written to the node the map names is accepted there (no MOVED).
-        for key in ["foo", "bar", "hello", "bt:{0a1b2c3d}:rv", "bt:{ffffffff}:rv", "x"] {
-            let primary = try #require(map.primary(for: HashSlot(key: key)))
-            let node = try #require(cluster.nodes.first { $0.port == primary.port })
-            let client = RedisClient(configuration: try RedisConfiguration(url: node.url))
-            try await client.waitUntilConnected()
-            #expect(try await client.send("SET", key, "1") == .status("OK"), "\(key)")
-            // Another primary redirects with MOVED to exactly that node and slot.
-            let other = try #require(map.primaries.first { $0 != primary })
-            let elsewhere = RedisClient(configuration: try RedisConfiguration(url: "redis://127.0.0.1:\(other.port)"))
-            try await elsewhere.waitUntilConnected()
-            do {
-                _ = try await elsewhere.send("GET", key)
-                Issue.record("\(key) was served by a node that does not own its slot")
-            } catch let error as RedisError {
-                #expect(Redirection(error) == Redirection(errorMessage: "MOVED \(HashSlot(key: key)) 127.0.0.1:\(primary.port)"))
-            }
-            await client.shutdown()
-            await elsewhere.shutdown()
-        }
     }
 }

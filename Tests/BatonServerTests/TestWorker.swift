@@ -110,7 +110,7 @@ final class TestWorker: Sendable {
     @discardableResult
     func createClient(_ id: String, json extra: String = "") async throws -> String? {
         let body = #"{"client_id":"\#(id)"\#(extra.isEmpty ? "" : "," + extra)}"#
-        let response = try await admin("POST", "/admin/clients", json: body)
+        let response = try await retryingBusyStore { try await admin("POST", "/admin/clients", json: body) }
         guard response.status == 201, let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] else {
             throw LocalServerError("creating client \(id) failed: \(response.status) \(response.text)")
         }
@@ -130,11 +130,24 @@ final class TestWorker: Sendable {
         var body = #"{"sub":"\#(subject)","client_id":"\#(client)""#
         if let scope { body += #","scope":"\#(scope)""# }
         body += "}"
-        let response = try await postJSON("/v1/sessions", body, headers: [Self.basic("login", clients.loginSecret)])
+        let response = try await retryingBusyStore {
+            try await postJSON("/v1/sessions", body, headers: [Self.basic("login", clients.loginSecret)])
+        }
         guard response.status == 201, let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] else {
             throw LocalServerError("creating a session failed: \(response.status) \(response.text)")
         }
         return object
+    }
+
+    /// Runs a setup request again (up to three times) while it answers 503: Redis slow to answer on a
+    /// machine the whole suite loads at once, which a login backend would retry too.
+    private func retryingBusyStore(_ request: () async throws -> LoopbackHTTPResponse) async throws -> LoopbackHTTPResponse {
+        var response = try await request()
+        for _ in 0..<2 where response.status == 503 {
+            try await Task.sleep(for: .milliseconds(200))
+            response = try await request()
+        }
+        return response
     }
 
     /// Presents a refresh token as the public `app` client (or another client).

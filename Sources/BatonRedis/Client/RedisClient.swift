@@ -53,6 +53,11 @@ public final class RedisClient: Sendable {
         try await connection().send(command)
     }
 
+    /// Sends `ASKING` and then `command` on one connection (a Redis Cluster ASK redirection).
+    func sendAsking(_ command: RedisCommand) async throws -> RedisValue {
+        try await connection().send(command, asking: true)
+    }
+
     /// Sends a command given as text arguments, e.g. `send("SET", "key", "value")`.
     public func send(_ name: String, _ arguments: String...) async throws -> RedisValue {
         try await connection().send(RedisCommand(name, arguments))

@@ -6,7 +6,19 @@ import NIOCore
 final class RedisChannelHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
-    typealias Waiter = CheckedContinuation<RedisValue, any Error>
+    /// Who gets a reply: a caller, or nobody (the reply to an `ASKING` sent ahead of a command).
+    enum Waiter {
+        case caller(CheckedContinuation<RedisValue, any Error>)
+        case ignored
+
+        func resume(returning value: RedisValue) {
+            if case .caller(let continuation) = self { continuation.resume(returning: value) }
+        }
+
+        func resume(throwing error: any Error) {
+            if case .caller(let continuation) = self { continuation.resume(throwing: error) }
+        }
+    }
 
     private var stateMachine = RedisConnectionStateMachine<Waiter>()
     private let decoder = RESPDecoder()

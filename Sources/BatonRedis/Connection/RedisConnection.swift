@@ -67,16 +67,18 @@ final class RedisConnection: Sendable {
         }
     }
 
-    /// Sends a command and waits for its reply; an error reply is thrown as `.server`.
-    func send(_ command: RedisCommand, timeout: Duration? = nil) async throws -> RedisValue {
+    /// Sends a command and waits for its reply; an error reply is thrown as `.server`. With
+    /// `asking`, an `ASKING` goes right before it on this connection (a Redis Cluster ASK
+    /// redirection) and its reply is dropped.
+    func send(_ command: RedisCommand, timeout: Duration? = nil, asking: Bool = false) async throws -> RedisValue {
         let handler = self.handler
         let eventLoop = channel.eventLoop
-        let value = try await withCheckedThrowingContinuation { (waiter: RedisChannelHandler.Waiter) in
-            if eventLoop.inEventLoop {
-                handler.value.send(command, timeout: timeout, waiter: waiter)
-            } else {
-                eventLoop.execute { handler.value.send(command, timeout: timeout, waiter: waiter) }
+        let value = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<RedisValue, any Error>) in
+            let enqueue = {
+                if asking { handler.value.send(RedisCommand("ASKING"), timeout: timeout, waiter: .ignored) }
+                handler.value.send(command, timeout: timeout, waiter: .caller(continuation))
             }
+            if eventLoop.inEventLoop { enqueue() } else { eventLoop.execute(enqueue) }
         }
         if case .error(let message) = value { throw RedisError(.server, message) }
         return value
