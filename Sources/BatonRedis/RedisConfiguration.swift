@@ -133,14 +133,14 @@ public struct RedisConfiguration: Sendable, Equatable {
         self.init(endpoint: .unix(path: String(path)), password: password, database: database)
     }
 
-    private static func port(_ text: Substring, _ original: String) throws -> Int {
+    static func port(_ text: Substring, _ original: String) throws -> Int {
         guard let port = Int(text), (1...65535).contains(port) else {
             throw invalid(original, "the port must be a number from 1 to 65535, not '\(text)'")
         }
         return port
     }
 
-    private static func percentDecoded(_ text: Substring, _ original: String) throws -> String {
+    static func percentDecoded(_ text: Substring, _ original: String) throws -> String {
         var bytes: [UInt8] = []
         var iterator = Array(text.utf8).makeIterator()
         while let byte = iterator.next() {
@@ -153,7 +153,7 @@ public struct RedisConfiguration: Sendable, Equatable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    private static func invalid(_ url: String, _ reason: String) -> RedisError {
+    static func invalid(_ url: String, _ reason: String) -> RedisError {
         // Never echo credentials: show the URL only up to the scheme.
         let scheme = url.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
         return RedisError(.invalidConfiguration, "invalid Redis URL (\(scheme):…): \(reason)")
