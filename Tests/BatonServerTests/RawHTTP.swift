@@ -5,7 +5,7 @@ import Foundation
 /// client does on the wire, byte by byte.
 enum RawHTTP {
     /// Sends `chunks` on one connection (pausing `pause` seconds between them; with `halfClose`,
-    /// then shutting down its sending side), reads until the server closes, and returns each
+    /// then shutting down its sending side), reads until the server closes (or 30 s pass), and returns each
     /// response's status and body, in order. With `disconnect` the client closes its socket right
     /// after sending and reads nothing.
     static func exchange(port: Int, _ chunks: [String], pause: Double = 0, halfClose: Bool = false,
@@ -13,7 +13,7 @@ enum RawHTTP {
         let script = """
         import socket, sys, time, json
         port, pause, chunks = int(sys.argv[1]), float(sys.argv[2]), json.loads(sys.argv[3])
-        s = socket.create_connection(("127.0.0.1", port), timeout=10)
+        s = socket.create_connection(("127.0.0.1", port), timeout=30)  # generous: the suites share two cores
         for i, chunk in enumerate(chunks):
             if i: time.sleep(pause)
             s.sendall(chunk.encode("latin-1"))

@@ -126,7 +126,7 @@ import Testing
                 "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n",
             ]
             for request in switches {
-                // Answered and closed (the exchange reads until the server closes, or fails after 10 s).
+                // Answered and closed (the exchange reads until the server closes, or fails after 30 s).
                 let alone = try await RawHTTP.exchange(port: worker.port, [request + health])
                 #expect(alone.map(\.status) == [400], "\(request.debugDescription)")
                 #expect(alone.first?.body.contains("protocol upgrades and CONNECT are not supported") == true)
