@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the system packages Baton builds, tests and runs with, when they are missing.
 # Used by `make run`, `make test` and CI on a fresh Debian machine; does nothing when all is present.
-# nginx and docker-compose are for the tests: the nginx topology test and `make docker-check`;
+# redis-sentinel: the Sentinel topology (redis-sentinel:// URLs). nginx and docker-compose are for
+# the tests: the nginx topology test and `make docker-check`;
 # wrk: with nginx, the HTTP limit of `baton-bench limits`; the reference `baton-load overhead`
 # compares the harness with.
 set -euo pipefail
 
-packages=(redis-server redis-tools libhiredis-dev libssl-dev openssl pkg-config python3-pip nginx docker-compose wrk)
+packages=(redis-server redis-tools redis-sentinel libhiredis-dev libssl-dev openssl pkg-config python3-pip nginx docker-compose wrk)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

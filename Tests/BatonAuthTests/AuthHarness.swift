@@ -47,7 +47,7 @@ final class AuthHarness: Sendable {
         case .redis:
             let server = try await RedisServer.start()
             let client = RedisClient(configuration: try RedisConfiguration(url: server.url))
-            try await client.waitUntilConnected()
+            try await client.waitUntilConnected(timeout: .seconds(15))
             let stores = Stores.redis(client)
             (memory, redisServer, redis) = (nil, server, client)
             (families, clients, keyset) = (stores.families, stores.clients, stores.keyset)

@@ -78,7 +78,7 @@ import Testing
         defer { server.stop() }
         let redis = RedisClient(configuration: try RedisConfiguration(url: server.unixURL))
         do {
-            try await redis.waitUntilConnected()
+            try await redis.waitUntilConnected(timeout: .seconds(15))
             try await BenchFamilies.prepare(families, now: Int64(Date().timeIntervalSince1970 * 1000), redis: redis)
             let servers = try await FloorServers.start(binary: Self.binary, count: 1, redisSocket: server.socketPath,
                                                        families: floorFamilies ?? families, lifetime: .seconds(60),

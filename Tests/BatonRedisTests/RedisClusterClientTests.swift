@@ -114,7 +114,7 @@ import Testing
     /// redirect there with MOVED for the slot HashSlot computes.
     private func theMapRoutesEachKeyToTheNodeThatServesIt(_ cluster: RedisClusterServers, _ client: RedisClusterClient) async throws {
         let seed = RedisClient(configuration: try RedisConfiguration(url: cluster.nodes[0].url))
-        try await seed.waitUntilConnected()
+        try await seed.waitUntilConnected(timeout: .seconds(15))
         let map = try ClusterSlotMap(shardsReply: try await seed.send("CLUSTER", "SHARDS"))
         await seed.shutdown()
         #expect(map.coversEverySlot)
@@ -124,12 +124,12 @@ import Testing
             let primary = try #require(map.primary(for: HashSlot(key: key)))
             let node = try #require(cluster.nodes.first { $0.port == primary.port })
             let client = RedisClient(configuration: try RedisConfiguration(url: node.url))
-            try await client.waitUntilConnected()
+            try await client.waitUntilConnected(timeout: .seconds(15))
             #expect(try await client.send("SET", key, "1") == .status("OK"), "\(key)")
             // Another primary redirects with MOVED to exactly that node and slot.
             let other = try #require(map.primaries.first { $0 != primary })
             let elsewhere = RedisClient(configuration: try RedisConfiguration(url: "redis://127.0.0.1:\(other.port)"))
-            try await elsewhere.waitUntilConnected()
+            try await elsewhere.waitUntilConnected(timeout: .seconds(15))
             do {
                 _ = try await elsewhere.send("GET", key)
                 Issue.record("\(key) was served by a node that does not own its slot")

@@ -50,7 +50,7 @@ import Testing
         configuration.subscriberHealthCheckInterval = .milliseconds(100)
         configuration.connectTimeout = .milliseconds(200)
         let client = RedisClient(configuration: configuration)
-        try await client.waitUntilConnected()
+        try await client.waitUntilConnected(timeout: .seconds(15))
         let subscription = client.subscribe(to: ["control"])
         var events = subscription.makeAsyncIterator()
         #expect(await events.next() == .subscribed(resubscription: false))

@@ -169,7 +169,7 @@ import Testing
             let end = ContinuousClock.now + .seconds(4)
             let killer = Task {
                 let redis = RedisClient(configuration: try RedisConfiguration(url: cluster.redis.url))
-                try await redis.waitUntilConnected()
+                try await redis.waitUntilConnected(timeout: .seconds(15))
                 var killed = 0
                 for _ in 0..<5 {
                     try await Task.sleep(for: .milliseconds(500))

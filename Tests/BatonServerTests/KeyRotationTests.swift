@@ -39,7 +39,7 @@ import Testing
     @Test func rotationReachesWorkersWhosePubSubWasCut() async throws {
         try await BatonServeProcesses.with(count: 3, extra: ["--keyset-poll-ms", "500"]) { cluster in
             let killer = RedisClient(configuration: try RedisConfiguration(url: cluster.redis.url))
-            try await killer.waitUntilConnected()
+            try await killer.waitUntilConnected(timeout: .seconds(15))
             for _ in 0..<3 {
                 let killed = try await killer.send("CLIENT", "KILL", "TYPE", "pubsub").int ?? 0
                 #expect(killed >= 3)
@@ -189,7 +189,7 @@ import Testing
     @Test func tamperedKeyMaterialIsIgnoredAndAWrongSecretRefusesToStart() async throws {
         try await BatonServeProcesses.with(count: 1) { cluster in
             let redis = RedisClient(configuration: try RedisConfiguration(url: cluster.redis.url))
-            try await redis.waitUntilConnected()
+            try await redis.waitUntilConnected(timeout: .seconds(15))
             let record = #"{"activates_at":1,"alg":"ES256","kid":"forged","published_at":1,"sealed":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}"#
             _ = try await redis.send("HSET", "bt:{ctl}:keys", "forged", record)
             _ = try await redis.send("HSET", "bt:{ctl}:keys", "garbage", "not json")

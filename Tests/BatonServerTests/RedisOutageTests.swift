@@ -6,7 +6,7 @@ import Testing
 /// `Retry-After`; when Redis is back, the same worker serves again by itself.
 @Suite struct RedisOutageTests {
     @Test func redisDownMeansFast503AndRecoveryWithoutRestart() async throws {
-        try await withWorker(appendOnly: true) { worker in
+        try await withWorker(redisTimeout: .milliseconds(500), appendOnly: true) { worker in
             let clients = try await worker.standardClients()
             let token = try await worker.createSession(clients)["refresh_token"] as! String
             worker.redisServer.kill()

@@ -34,13 +34,25 @@ final class TestWorker: Sendable {
     }
 
     /// Starts Redis and a worker; `configure` may change the server configuration.
-    static func start(redisTimeout: Duration = .milliseconds(500), appendOnly: Bool = false, clock: any WallClock = SystemClock(),
+    static func start(redisTimeout: Duration = .seconds(2), appendOnly: Bool = false, clock: any WallClock = SystemClock(),
                       configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestWorker {
         let redisServer = try await RedisServer.start(appendOnly: appendOnly)
         var redisConfiguration = try RedisConfiguration(url: redisServer.url)
         redisConfiguration.commandTimeout = redisTimeout
         redisConfiguration.connectionCount = 2
         let redis = RedisClient(configuration: redisConfiguration)
+        do {
+            return try await start(redisServer: redisServer, redis: redis, clock: clock, configure: configure)
+        } catch {
+            // A worker that never started leaves no redis-server behind.
+            await redis.shutdown()
+            redisServer.stop()
+            throw error
+        }
+    }
+
+    private static func start(redisServer: RedisServer, redis: RedisClient, clock: any WallClock,
+                              configure: (inout ServerConfiguration) -> Void) async throws -> TestWorker {
         try await redis.waitUntilConnected(timeout: .seconds(15))  // generous: the suites share two cores
         var configuration = ServerConfiguration()
         configuration.port = 0
@@ -174,7 +186,7 @@ extension LoopbackHTTPResponse {
 }
 
 /// Runs `body` with a fresh worker and stops it afterwards.
-func withWorker(redisTimeout: Duration = .milliseconds(500), appendOnly: Bool = false, clock: any WallClock = SystemClock(),
+func withWorker(redisTimeout: Duration = .seconds(2), appendOnly: Bool = false, clock: any WallClock = SystemClock(),
                 configure: (inout ServerConfiguration) -> Void = { _ in },
                 _ body: (TestWorker) async throws -> Void) async throws {
     let worker = try await TestWorker.start(redisTimeout: redisTimeout, appendOnly: appendOnly, clock: clock, configure: configure)

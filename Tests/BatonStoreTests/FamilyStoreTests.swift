@@ -130,7 +130,7 @@ func withStore(_ body: (RedisFamilyStore, RedisClient) async throws -> Void) asy
     let server = try await RedisServer.start()
     defer { server.stop() }
     let redis = RedisClient(configuration: try RedisConfiguration(url: server.url))
-    try await redis.waitUntilConnected()
+    try await redis.waitUntilConnected(timeout: .seconds(15))
     do {
         try await body(RedisFamilyStore(redis: redis), redis)
     } catch {
