@@ -92,11 +92,7 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
     func channelActive(context: ChannelHandlerContext) {
         guard gauge.admit(limit: limits.maxConnections) else {
             endpoint.recordRefusedConnection()
-            let frame = RequestFrame(isTokenRequest: false, minorVersion: 1, headLength: 0, contentLength: 0, keepAlive: false)
-            refusedAll = true
-            context.writeAndFlush(wrapOutboundOut(.byteBuffer(encode(.error(HTTPError.tooManyConnections), for: frame,
-                                                                     allocator: context.channel.allocator))), promise: nil)
-            context.close(promise: nil)
+            answerAndClose(HTTPError.tooManyConnections, context: context)
             return
         }
         admitted = true
@@ -184,9 +180,7 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
                     context.writeAndFlush(wrapOutboundOut(.byteBuffer(encode(.error(HTTPError.bodyTooLarge), for: frame,
                                                                              allocator: context.channel.allocator))), promise: nil)
                     if !frame.keepAlive {
-                        refusedAll = true
-                        unread = nil
-                        context.close(promise: nil)
+                        closeRefusingAll(context: context)
                         return passedOn
                     }
                 case .frame(let frame):
@@ -298,14 +292,10 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// body's rest) goes to the decoder, which sees the end of input after it.
     private func closeInput(context: ChannelHandlerContext) {
         if !passingThrough, forwarding == 0, discarding == 0, let bytes = unread,
-           case .frame(var frame) = bytes.withUnsafeReadableBytes(RequestFrame.read), frame.isTokenRequest {
+           case .frame(let frame) = bytes.withUnsafeReadableBytes(RequestFrame.read), frame.isTokenRequest {
             // A whole token request would have been answered already: this one's body is short.
-            unread = nil
             endpoint.recordAbort()
-            frame.keepAlive = false
-            let answer = encode(.error(ClientAbort.answer), for: frame, allocator: context.channel.allocator)
-            context.writeAndFlush(wrapOutboundOut(.byteBuffer(answer)), promise: nil)
-            context.close(promise: nil)
+            answerAndClose(ClientAbort.answer, minorVersion: frame.minorVersion, context: context)
             return
         }
         passingThrough = true
@@ -416,29 +406,36 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
             return
         }
         endpoint.recordTimeout(phase)
-        if phase != .idle, forwarding == 0, !passingThrough {
-            // The client is mid-request and the router has not seen it: say why before closing.
-            var frame = RequestFrame(isTokenRequest: false, minorVersion: 1, headLength: 0, contentLength: 0, keepAlive: false)
-            if let unread, case .frame(let partial) = unread.withUnsafeReadableBytes(RequestFrame.read) {
-                frame.minorVersion = partial.minorVersion
-            }
-            context.writeAndFlush(wrapOutboundOut(.byteBuffer(encode(.error(HTTPError.requestTimeout), for: frame,
-                                                                     allocator: context.channel.allocator))), promise: nil)
+        guard phase != .idle, forwarding == 0, !passingThrough else {
+            closeRefusingAll(context: context)
+            return
         }
-        refusedAll = true
-        unread = nil
-        context.close(promise: nil)
+        // The client is mid-request and the router has not seen it: say why before closing.
+        var minorVersion = 1
+        if let unread, case .frame(let partial) = unread.withUnsafeReadableBytes(RequestFrame.read) {
+            minorVersion = partial.minorVersion
+        }
+        answerAndClose(HTTPError.requestTimeout, minorVersion: minorVersion, context: context)
     }
 
     /// Answers a request to switch protocols with 400 and closes the connection: Baton speaks
     /// HTTP/1.1 only, and requests pipelined behind it are never left waiting.
     private func refuseSwitchingProtocols(_ frame: RequestFrame, context: ChannelHandlerContext) {
-        var frame = frame
-        frame.keepAlive = false
-        unread = nil
+        answerAndClose(HTTPError.switchingProtocols, minorVersion: frame.minorVersion, context: context)
+    }
+
+    /// Writes `error` as the connection's last answer (`Connection: close` on HTTP/1.1) and closes.
+    private func answerAndClose(_ error: HTTPError, minorVersion: Int = 1, context: ChannelHandlerContext) {
+        let frame = RequestFrame(isTokenRequest: false, minorVersion: minorVersion, headLength: 0, contentLength: 0, keepAlive: false)
+        context.writeAndFlush(wrapOutboundOut(.byteBuffer(encode(.error(error), for: frame, allocator: context.channel.allocator))),
+                              promise: nil)
+        closeRefusingAll(context: context)
+    }
+
+    /// Closes the connection, dropping what is unread and every byte still to come.
+    private func closeRefusingAll(context: ChannelHandlerContext) {
         refusedAll = true
-        let answer = encode(.error(HTTPError.switchingProtocols), for: frame, allocator: context.channel.allocator)
-        context.writeAndFlush(wrapOutboundOut(.byteBuffer(answer)), promise: nil)
+        unread = nil
         context.close(promise: nil)
     }
 
