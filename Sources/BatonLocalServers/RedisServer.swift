@@ -35,12 +35,14 @@ public final class RedisServer: @unchecked Sendable {
     private let lock = NSLock()
     private var process: ChildProcess?
     private let extraArguments: [String]
+    private let configurationFile: String?
 
-    private init(port: Int, directory: URL, password: String?, extraArguments: [String]) {
+    private init(port: Int, directory: URL, password: String?, extraArguments: [String], configurationFile: String? = nil) {
         self.port = port
         self.directory = directory
         self.password = password
         self.extraArguments = extraArguments
+        self.configurationFile = configurationFile
     }
 
     /// Starts a server and waits until it accepts connections.
@@ -58,6 +60,27 @@ public final class RedisServer: @unchecked Sendable {
         for attempt in 1...3 {
             let server = RedisServer(port: try freeLoopbackPort(), directory: directory, password: password,
                                      extraArguments: arguments)
+            do {
+                try await server.launch()
+                return server
+            } catch let error as LocalServerError where attempt < 3 && error.description.contains("exited at start") {
+                continue
+            }
+        }
+        preconditionFailure("the last attempt returns or throws")
+    }
+
+    /// Starts `redis-server` in Sentinel mode on a free port, with `configuration` (its `sentinel`
+    /// lines) written to a file in its directory, which the sentinel rewrites as it learns.
+    public static func startSentinel(configuration: String) async throws -> RedisServer {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("baton-sentinel-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent("sentinel.conf").path
+        try Data(configuration.utf8).write(to: URL(fileURLWithPath: file))
+        for attempt in 1...3 {
+            let server = RedisServer(port: try freeLoopbackPort(), directory: directory, password: nil,
+                                     extraArguments: ["--sentinel"], configurationFile: file)
             do {
                 try await server.launch()
                 return server
@@ -115,7 +138,7 @@ public final class RedisServer: @unchecked Sendable {
             "--logfile", directory.appendingPathComponent("redis.log").path,
         ]
         if let password { arguments += ["--requirepass", password] }
-        let process = try ChildProcess.spawn(executable, arguments + extraArguments)
+        let process = try ChildProcess.spawn(executable, (configurationFile.map { [$0] } ?? []) + arguments + extraArguments)
         lock.withLock { self.process = process }
         try await poll("redis-server to accept connections on port \(port)", timeout: .seconds(10), every: .milliseconds(20)) {
             guard lock.withLock({ self.process?.isRunning ?? false }) else {

@@ -92,7 +92,7 @@ public enum BatonApplication {
     }
 
     /// The key operations on a Redis, for the CLI (`baton keys`).
-    public static func keyManager(redis: RedisClient, masterSecret: MasterSecret,
+    public static func keyManager(redis: any RedisDeployment, masterSecret: MasterSecret,
                                   retention: Int64 = AuthConfiguration().keyRetention) throws -> KeyManager {
         KeyManager(store: RedisKeysetStore(redis: redis), sealer: KeySealer(derivedKeys: try DerivedKeys(masterSecret)),
                    retention: retention, clock: SystemClock())
@@ -100,7 +100,7 @@ public enum BatonApplication {
 
     /// The admin operations on a Redis, for the CLI (`baton clients`, `baton sessions`).
     /// Without the master secret only clients can be managed.
-    public static func adminService(redis: RedisClient, masterSecret: MasterSecret?,
+    public static func adminService(redis: any RedisDeployment, masterSecret: MasterSecret?,
                                     defaultPolicy: ClientPolicy = .standard) throws -> AdminService {
         AdminService(clients: RedisClientStore(redis: redis), families: RedisFamilyStore(redis: redis),
                      codec: try masterSecret.map { RefreshTokenCodec(keys: try DerivedKeys($0)) },

@@ -4,10 +4,10 @@ import Foundation
 
 /// Registered clients in Redis: one hash of client id → JSON record.
 public struct RedisClientStore: Sendable {
-    private let redis: RedisClient
+    private let redis: any RedisDeployment
 
-    /// Creates the store on a Redis client.
-    public init(redis: RedisClient) {
+    /// Creates the store on a Redis deployment.
+    public init(redis: any RedisDeployment) {
         self.redis = redis
     }
 

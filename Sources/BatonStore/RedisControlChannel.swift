@@ -4,10 +4,10 @@ import BatonRedis
 /// The control channel on Redis: `bt:control` announcements as `ControlEvent`s, and the version
 /// counter workers poll because pub/sub delivery is at-most-once.
 public struct RedisControlChannel: Sendable {
-    private let redis: RedisClient
+    private let redis: any RedisDeployment
 
     /// Creates the channel on a Redis client.
-    public init(redis: RedisClient) {
+    public init(redis: any RedisDeployment) {
         self.redis = redis
     }
 

@@ -10,18 +10,20 @@ import BatonRedis
 ///                                       now: now, graceMilliseconds: 10_000, idleMilliseconds: 1_209_600_000)
 /// ```
 public struct RedisFamilyStore: Sendable {
-    private let redis: RedisClient
+    private let redis: any RedisDeployment
+    private let writes: ReplicatedWrites
 
-    /// Creates the store on a Redis client.
-    public init(redis: RedisClient) {
+    /// Creates the store on a Redis deployment; `writes` says whether its writes wait for replicas.
+    public init(redis: any RedisDeployment, writes: ReplicatedWrites = .unacknowledged) {
         self.redis = redis
+        self.writes = writes
     }
 
     /// Creates a family at generation 0; returns its creation time (ms).
     public func create(_ family: NewFamily, now: Int64) async throws -> Int64 {
         let reply = try await redis.storeOperation("create family") {
-            try await redis.evaluate(
-                createFamilyScript,
+            try await writes.evaluate(
+                createFamilyScript, on: redis,
                 keys: [KeySchema.family(family.session), KeySchema.sessions(shard: family.session.shard, subject: family.subject),
                        KeySchema.revocations(shard: family.session.shard)],
                 arguments: [
@@ -40,8 +42,8 @@ public struct RedisFamilyStore: Sendable {
                         graceMilliseconds: Int64, idleMilliseconds: Int64) async throws -> RefreshOutcome {
         let reply: RedisValue
         do {
-            reply = try await redis.evaluate(
-                refreshScript,
+            reply = try await writes.evaluate(
+                refreshScript, on: redis,
                 keys: [KeySchema.family(session), KeySchema.revocations(shard: session.shard)],
                 arguments: [
                     String(presented), clientID, String(now), String(graceMilliseconds), String(idleMilliseconds),
@@ -56,7 +58,7 @@ public struct RedisFamilyStore: Sendable {
     /// Revokes a family. With a `clientID`, only a family of that client is revoked.
     public func revoke(_ session: SessionID, clientID: String?) async throws -> RevocationResult {
         let reply = try await redis.storeOperation("revoke family") {
-            try await redis.evaluate(revokeFamilyScript, keys: [KeySchema.family(session)], arguments: [clientID ?? ""])
+            try await writes.evaluate(revokeFamilyScript, on: redis, keys: [KeySchema.family(session)], arguments: [clientID ?? ""])
         }
         guard let text = reply.string, let result = RevocationResult(rawValue: text) else {
             throw StoreError.unexpected("revoke family script", reply)
@@ -69,15 +71,16 @@ public struct RedisFamilyStore: Sendable {
     @discardableResult
     public func revokeUser(shard: [UInt8], subject: String, now: Int64, retentionMilliseconds: Int64) async throws -> Int {
         let reply = try await redis.storeOperation("revoke user") {
-            try await redis.evaluate(
-                revokeUserScript,
+            try await writes.evaluate(
+                revokeUserScript, on: redis,
                 keys: [KeySchema.sessions(shard: shard, subject: subject), KeySchema.revocations(shard: shard)],
                 arguments: [subject, String(now), String(retentionMilliseconds)])
         }
         guard let families = reply.array else { throw StoreError.unexpected("revoke user script", reply) }
         // The families are dead already (the revocation time says so); free their memory now.
         for case .bulkString(let familyID) in families {
-            _ = try? await redis.send(RedisCommand("DEL", KeySchema.family(SessionID(shard: shard, familyID: familyID))))
+            let family = KeySchema.family(SessionID(shard: shard, familyID: familyID))
+            _ = try? await redis.send(RedisCommand("DEL", family), key: family)
         }
         return families.count
     }
@@ -86,7 +89,7 @@ public struct RedisFamilyStore: Sendable {
     public func state(of session: SessionID) async throws -> FamilyState? {
         let reply = try await redis.storeOperation("family state") {
             try await redis.evaluate(familyStateScript,
-                                     keys: [KeySchema.family(session), KeySchema.revocations(shard: session.shard)])
+                                     keys: [KeySchema.family(session), KeySchema.revocations(shard: session.shard)], arguments: [])
         }
         guard let fields = reply.array else { throw StoreError.unexpected("family state script", reply) }
         if fields.isEmpty { return nil }
@@ -101,7 +104,7 @@ public struct RedisFamilyStore: Sendable {
     /// The live sessions of a user; index entries of dead families are dropped on the way.
     public func sessions(shard: [UInt8], subject: String) async throws -> [FamilyState] {
         let indexKey = KeySchema.sessions(shard: shard, subject: subject)
-        let index = try await redis.storeOperation("list sessions") { try await redis.send(RedisCommand("HKEYS", indexKey)) }
+        let index = try await redis.storeOperation("list sessions") { try await redis.send(RedisCommand("HKEYS", indexKey), key: indexKey) }
         var live: [FamilyState] = []
         for case .bulkString(let familyID) in index.array ?? [] {
             let session = SessionID(shard: shard, familyID: familyID)
@@ -109,7 +112,7 @@ public struct RedisFamilyStore: Sendable {
                 live.append(state)
             } else {
                 _ = try await redis.storeOperation("prune session index") {
-                    try await redis.send(RedisCommand("HDEL", indexKey, String(decoding: familyID, as: UTF8.self)))
+                    try await redis.send(RedisCommand("HDEL", indexKey, String(decoding: familyID, as: UTF8.self)), key: indexKey)
                 }
             }
         }

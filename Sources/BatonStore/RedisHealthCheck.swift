@@ -1,16 +1,16 @@
 import BatonRedis
 
-/// Whether Redis answers `PING`, for `/readyz`.
+/// Whether the Redis deployment serves (every primary answers `PING`), for `/readyz`.
 public struct RedisHealthCheck: Sendable {
-    private let redis: RedisClient
+    private let redis: any RedisDeployment
 
-    /// Creates the check on a Redis client.
-    public init(redis: RedisClient) {
+    /// Creates the check on a Redis deployment.
+    public init(redis: any RedisDeployment) {
         self.redis = redis
     }
 
-    /// True when Redis answered `PONG`.
+    /// True when every primary answered `PONG`.
     public func isReachable() async -> Bool {
-        (try? await redis.send("PING")) == .status("PONG")
+        await redis.isReachable()
     }
 }

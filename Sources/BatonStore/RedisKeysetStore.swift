@@ -5,10 +5,10 @@ import Foundation
 /// The signing keyset in Redis: one hash of sealed key records, a version counter, and a
 /// broadcast on the control channel whenever it changes.
 public struct RedisKeysetStore: Sendable {
-    private let redis: RedisClient
+    private let redis: any RedisDeployment
 
-    /// Creates the store on a Redis client.
-    public init(redis: RedisClient) {
+    /// Creates the store on a Redis deployment.
+    public init(redis: any RedisDeployment) {
         self.redis = redis
     }
 

@@ -2,10 +2,10 @@ import BatonRedis
 
 /// Fixed-window request counters shared by every worker through Redis.
 public struct RedisRateLimitStore: Sendable {
-    private let redis: RedisClient
+    private let redis: any RedisDeployment
 
-    /// Creates the store on a Redis client.
-    public init(redis: RedisClient) {
+    /// Creates the store on a Redis deployment.
+    public init(redis: any RedisDeployment) {
         self.redis = redis
     }
 

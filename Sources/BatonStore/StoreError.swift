@@ -45,7 +45,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var description: String { "store \(code.rawValue): \(message)" }
 }
 
-extension RedisClient {
+extension RedisDeployment {
     /// Runs `body`, reporting a Redis failure as a `StoreError` of `operation`.
     func storeOperation<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
         do {
@@ -55,12 +55,12 @@ extension RedisClient {
         }
     }
 
-    /// `send`, reporting a Redis failure as a `StoreError`.
-    func storeSend(_ name: String, _ arguments: String...) async throws -> RedisValue {
-        var command = RedisCommand(name)
+    /// Sends the command `name key arguments…` (routed by `key`), reporting a Redis failure as a `StoreError`.
+    func storeSend(_ name: String, _ key: String, _ arguments: String...) async throws -> RedisValue {
+        var command = RedisCommand(name, key)
         for argument in arguments { command.append(argument) }
         do {
-            return try await send(command)
+            return try await send(command, key: key)
         } catch let error as RedisError {
             throw StoreError(error, during: name)
         }

@@ -43,6 +43,7 @@ struct ClusterCommand: AsyncParsableCommand {
         var logger = Logger(label: "baton")
         logger[metadataKey: "baton.role"] = "supervisor"
         let embedded = store.redis == nil
+        if !embedded { _ = try store.topology() }  // a malformed --redis fails before any worker starts
         _ = try store.masterSecret(logger: logger)  // generated once here, so every worker shares it
         var environment: [String: String] = [
             "BATON_MASTER_SECRET": store.masterSecret ?? URL(fileURLWithPath: store.masterSecretFile).standardizedFileURL.path,

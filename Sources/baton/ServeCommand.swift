@@ -100,6 +100,22 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical. [BATON_LOG_LEVEL]")
     var logLevel: String = environment("BATON_LOG_LEVEL") ?? "info"
 
+    @Option(name: .customLong("redis-wait-replicas"), help: "After each rotation, session creation, revocation and logout everywhere, WAIT for this many replicas to acknowledge before answering (0: do not wait). [BATON_REDIS_WAIT_REPLICAS]")
+    var redisWaitReplicas: Int = environment("BATON_REDIS_WAIT_REPLICAS").flatMap { Int($0) } ?? 0
+
+    @Option(name: .customLong("redis-wait-timeout-ms"), help: "The longest such a WAIT lasts; fewer acknowledgements are counted in baton_redis_replica_wait_shortfalls_total. [BATON_REDIS_WAIT_TIMEOUT_MS]")
+    var redisWaitTimeoutMilliseconds: Int = environment("BATON_REDIS_WAIT_TIMEOUT_MS").flatMap { Int($0) } ?? 50
+
+    /// The WAIT behind family writes, if `--redis-wait-replicas` asks for one.
+    func replicaWait() throws -> ReplicaWait? {
+        guard redisWaitReplicas >= 0 else { throw ValidationError("--redis-wait-replicas must be 0 or more") }
+        guard (1...60_000).contains(redisWaitTimeoutMilliseconds) else {
+            throw ValidationError("--redis-wait-timeout-ms must be between 1 and 60000")
+        }
+        guard redisWaitReplicas > 0 else { return nil }
+        return ReplicaWait(replicas: redisWaitReplicas, timeout: .milliseconds(redisWaitTimeoutMilliseconds))
+    }
+
     func run() async throws {
         guard (1...256).contains(eventLoops) else { throw ValidationError("--event-loops must be between 1 and 256") }
         NIOSingletons.groupLoopCountSuggestion = eventLoops  // before anything starts the loops
@@ -146,15 +162,17 @@ struct ServeCommand: AsyncParsableCommand {
             logger.warning("no admin token configured: the /admin API is disabled")
         }
 
+        let wait = try replicaWait()
+        if !embedded { _ = try store.topology() }  // a malformed --redis fails before anything starts
         let redisServer = embedded ? try await EmbeddedRedis.start(dataDirectory: store.dataDirectory, logger: logger) : nil
-        var redisConfiguration = try RedisConfiguration(url: redisServer?.url ?? store.redisURL)
-        redisConfiguration.connectionCount = store.redisConnections
-        redisConfiguration.commandTimeout = .milliseconds(store.redisTimeoutMilliseconds)
-        let redis = RedisClient(configuration: redisConfiguration)
+        let topology = try store.topology(url: redisServer?.url)
+        let redis = topology.connect()
+        let metrics = BatonMetrics()
         do {
-            try await redis.waitUntilConnected(timeout: .seconds(10))
-            let app = try await BatonApplication.build(configuration: configuration, stores: .redis(redis), masterSecret: secret,
-                                                       logger: logger)
+            try await redis.waitUntilReady(timeout: .seconds(10))
+            logger.info("redis ready", metadata: ["redis": "\(topology)"])
+            let app = try await BatonApplication.build(configuration: configuration, stores: .redis(redis, replicaWait: wait) { metrics.replicaWaitShortfall() },
+                                                       masterSecret: secret, logger: logger, metrics: metrics)
             let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint],
                                                           logger: logger))
             try await group.run()

@@ -9,7 +9,7 @@ import Logging
 /// Where the state lives: shared by `serve`, `clients` and `sessions`. Every option can also be
 /// set through the `BATON_*` environment variable named in its help.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .customLong("redis"), help: "Redis URL (redis://[:password@]host:port/db or unix:///path). Unset: the embedded redis-server in the data directory. [BATON_REDIS]")
+    @Option(name: .customLong("redis"), help: "Redis URL: redis://[[user]:password@]host:port[/db], unix:///path, redis-cluster://[[user]:password@]host:port[,host:port…] (seed nodes) or redis-sentinel://[[user]:password@]host:port[,…]/MASTER[?db=N&sentinel_password=P]. Unset: the embedded redis-server in the data directory. [BATON_REDIS]")
     var redisOption: String?
 
     /// `--redis`, or `$BATON_REDIS`.
@@ -36,17 +36,30 @@ struct StoreOptions: ParsableArguments {
     /// The Redis URL to use: the given one, or the embedded server's socket.
     var redisURL: String { redis ?? "unix://" + URL(fileURLWithPath: dataDirectory).standardizedFileURL.path + "/redis.sock" }
 
-    /// Runs a management command's `body` with a connected Redis client, closing it afterwards
+    /// The deployment `--redis` names (or the embedded socket), with this command's pool size and
+    /// timeout. A malformed URL is an error that names the problem and never repeats the password.
+    func topology(url: String? = nil, connections: Int? = nil) throws -> RedisTopology {
+        let timeout = Duration.milliseconds(redisTimeoutMilliseconds)
+        do {
+            return try RedisTopology(url: url ?? redisURL).configured {
+                $0.connectionCount = connections ?? redisConnections
+                $0.commandTimeout = timeout
+            }
+        } catch let error as RedisError {
+            throw ValidationError("--redis: \(error.message)")
+        }
+    }
+
+    /// Runs a management command's `body` with a connected Redis deployment, closing it afterwards
     /// whatever happens; an error meant for a client (`BatonError`) becomes a plain CLI error.
-    func withRedis<T>(_ body: (RedisClient) async throws -> T) async throws -> T {
-        var configuration = try RedisConfiguration(url: redisURL)
-        configuration.connectionCount = 1
-        let client = RedisClient(configuration: configuration)
+    func withRedis<T>(_ body: (any RedisDeployment) async throws -> T) async throws -> T {
+        let topology = try topology(connections: 1)
+        let client = topology.connect()
         do {
             do {
-                try await client.waitUntilConnected(timeout: .seconds(3))
+                try await client.waitUntilReady(timeout: .seconds(5))
             } catch {
-                throw ValidationError("cannot reach Redis at \(redis == nil ? "the embedded socket (is `baton serve` running?)" : "--redis"): \(error)")
+                throw ValidationError("cannot reach Redis at \(redis == nil ? "the embedded socket (is `baton serve` running?)" : "--redis (\(topology))"): \(error)")
             }
             let result = try await body(client)
             await client.shutdown()

@@ -42,4 +42,16 @@ import Testing
             #expect((error as? RedisError)?.code == .invalidConfiguration)
         }
     }
+
+    @Test func eachTopologyConnectsWithItsOwnClientAndDescribesItselfWithoutThePassword() async throws {
+        let urls = ["redis://:hunter2@127.0.0.1:1", "redis-cluster://:hunter2@127.0.0.1:1,127.0.0.1:2",
+                    "redis-sentinel://:hunter2@127.0.0.1:1/m?sentinel_password=hunter2"]
+        let topologies = try urls.map { try RedisTopology(url: $0).configured { $0.connectionCount = 1 } }
+        #expect(topologies.map(\.description) == ["redis 127.0.0.1:1", "cluster seeds 127.0.0.1:1,127.0.0.1:2",
+                                                  "sentinel 127.0.0.1:1 master m"])
+        #expect(topologies.allSatisfy { $0.template.connectionCount == 1 })
+        let clients = topologies.map { $0.connect() }
+        #expect(clients[0] is RedisClient && clients[1] is RedisClusterClient && clients[2] is RedisSentinelClient)
+        for client in clients { await client.shutdown() }
+    }
 }

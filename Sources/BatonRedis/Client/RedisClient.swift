@@ -58,6 +58,13 @@ public final class RedisClient: Sendable {
         try await connection().send(command, asking: true)
     }
 
+    /// Sends `command` with `wait` behind it on one connection (`ASKING` first when `asking`).
+    func send(_ command: RedisCommand, asking: Bool, waitingFor wait: ReplicaWait) async throws -> AcknowledgedReply {
+        let (value, waitReply) = try await connection().send(command, asking: asking, followedBy: wait.command,
+                                                             followerTimeout: wait.timeout)
+        return AcknowledgedReply(value: value, waitReply: waitReply)
+    }
+
     /// Sends a command given as text arguments, e.g. `send("SET", "key", "value")`.
     public func send(_ name: String, _ arguments: String...) async throws -> RedisValue {
         try await connection().send(RedisCommand(name, arguments))

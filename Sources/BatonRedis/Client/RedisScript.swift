@@ -27,12 +27,7 @@ public final class RedisScript: Sendable {
 extension RedisClient {
     /// Runs `script` with EVALSHA, loading it first if the server does not know it.
     public func evaluate(_ script: RedisScript, keys: [String], arguments: [String] = []) async throws -> RedisValue {
-        try await evaluate(script) { sha in
-            var command = RedisCommand("EVALSHA", sha, String(keys.count))
-            for key in keys { command.append(key) }
-            for argument in arguments { command.append(argument) }
-            return command
-        }
+        try await evaluate(script) { sha in Self.evalsha(sha, keys, arguments) }
     }
 
     /// Runs `script` with EVALSHA and binary arguments.
@@ -54,6 +49,26 @@ extension RedisClient {
         }
         script.remember(sha: sha)
         return sha
+    }
+
+    /// Runs `script` with `wait` pipelined behind it on one connection (`ASKING` first when
+    /// `asking`, for a Redis Cluster ASK redirection).
+    func evaluate(_ script: RedisScript, keys: [String], arguments: [String], waitingFor wait: ReplicaWait,
+                  asking: Bool) async throws -> AcknowledgedReply {
+        let sha: String
+        if let known = script.sha { sha = known } else { sha = try await load(script) }
+        do {
+            return try await send(Self.evalsha(sha, keys, arguments), asking: asking, waitingFor: wait)
+        } catch let error as RedisError where error.serverErrorPrefix == "NOSCRIPT" {
+            return try await send(Self.evalsha(try await load(script), keys, arguments), asking: asking, waitingFor: wait)
+        }
+    }
+
+    private static func evalsha(_ sha: String, _ keys: [String], _ arguments: [String]) -> RedisCommand {
+        var command = RedisCommand("EVALSHA", sha, String(keys.count))
+        for key in keys { command.append(key) }
+        for argument in arguments { command.append(argument) }
+        return command
     }
 
     private func evaluate(_ script: RedisScript, command: (String) -> RedisCommand) async throws -> RedisValue {

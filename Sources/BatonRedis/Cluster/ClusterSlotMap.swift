@@ -39,6 +39,12 @@ public struct ClusterSlotMap: Equatable, Sendable {
         return ranges.map(\.primary).filter { seen.insert($0).inserted }
     }
 
+    /// Every node, primaries then replicas, once each.
+    public var nodes: [ClusterNode] {
+        var seen = Set<ClusterNode>()
+        return (ranges.map(\.primary) + ranges.flatMap(\.replicas)).filter { seen.insert($0).inserted }
+    }
+
     /// Whether every slot is served.
     public var coversEverySlot: Bool {
         var next = 0

@@ -1,3 +1,4 @@
+import NIOPosix
 import Synchronization
 
 /// A Redis Cluster client: the slot map from `CLUSTER SHARDS`, a pool of pipelined connections
@@ -15,7 +16,7 @@ import Synchronization
 /// let cluster = RedisClusterClient(seeds: [ClusterNode(host: "127.0.0.1", port: 7000)], configuration: template)
 /// let value = try await cluster.send(RedisCommand("GET", "user:{42}:name"), key: "user:{42}:name")
 /// ```
-public final class RedisClusterClient: Sendable {
+public final class RedisClusterClient: RedisDeployment {
     /// Where the map is first asked for.
     public let seeds: [ClusterNode]
     /// Credentials, timeouts and pool size every node's client gets.
@@ -78,14 +79,42 @@ public final class RedisClusterClient: Sendable {
     /// Runs `script` (EVALSHA, loaded on each node as needed) on the primary serving its keys,
     /// which must all share one slot: keys across slots are a programming error.
     public func evaluate(_ script: RedisScript, keys: [String], arguments: [String] = []) async throws -> RedisValue {
-        guard let first = keys.first else { preconditionFailure("a script on a cluster needs a key to route it") }
-        let slot = HashSlot(key: first)
-        precondition(keys.allSatisfy { HashSlot(key: $0) == slot }, "the keys of one script must share a slot: \(keys)")
-        return try await run(slot: slot) { client, asking in
+        try await run(slot: Self.slot(of: keys)) { client, asking in
             guard asking else { return try await client.evaluate(script, keys: keys, arguments: arguments) }
             // Once on an importing node: EVAL with the source, so NOSCRIPT cannot come between.
             return try await client.sendAsking(RedisCommand("EVAL", [script.source, String(keys.count)] + keys + arguments))
         }
+    }
+
+    /// Runs `script` as `evaluate(_:keys:arguments:)` does, with `wait` pipelined behind it on the
+    /// same connection of the key's primary.
+    public func evaluate(_ script: RedisScript, keys: [String], arguments: [String], waitingFor wait: ReplicaWait) async throws
+        -> AcknowledgedReply {
+        try await run(slot: Self.slot(of: keys)) { client, asking in
+            guard asking else { return try await client.evaluate(script, keys: keys, arguments: arguments, waitingFor: wait) }
+            return try await client.send(RedisCommand("EVAL", [script.source, String(keys.count)] + keys + arguments),
+                                         asking: true, waitingFor: wait)
+        }
+    }
+
+    /// A subscription on one node of the cluster (`PUBLISH` reaches every node); when that node
+    /// goes away it subscribes again on the next node the map knows.
+    public func subscribe(to channels: [String]) -> RedisSubscription {
+        RedisSubscription(channels: channels, timing: configuration, eventLoop: MultiThreadedEventLoopGroup.singleton.next()) {
+            [weak self] attempt in
+            guard let self else { return nil }
+            let nodes = self.state.withLock { ($0.map?.nodes ?? []) } + self.seeds
+            return self.configuration(of: nodes[attempt % nodes.count])
+        }
+    }
+
+    /// Whether the map serves every slot and every primary answers `PING`.
+    public func isReachable() async -> Bool {
+        guard let map = slotMap, map.coversEverySlot else { return false }
+        for node in map.primaries {
+            guard let client = try? client(for: node), await client.isReachable() else { return false }
+        }
+        return true
     }
 
     /// Closes every node's connections.
@@ -100,6 +129,14 @@ public final class RedisClusterClient: Sendable {
     }
 
     // MARK: Routing
+
+    /// The one slot of a script's keys; keys across slots are a programming error.
+    private static func slot(of keys: [String]) -> HashSlot {
+        guard let first = keys.first else { preconditionFailure("a script on a cluster needs a key to route it") }
+        let slot = HashSlot(key: first)
+        precondition(keys.allSatisfy { HashSlot(key: $0) == slot }, "the keys of one script must share a slot: \(keys)")
+        return slot
+    }
 
     private func run<T: Sendable>(slot: HashSlot, _ operation: (RedisClient, _ asking: Bool) async throws -> T) async throws -> T {
         let deadline = ContinuousClock.now + configuration.commandTimeout
@@ -157,15 +194,18 @@ public final class RedisClusterClient: Sendable {
         try state.withLock { state in
             guard !state.isShutDown else { throw RedisError(.shutdown, "the cluster client was shut down") }
             if let client = state.clients[node] { return client }
-            var nodeConfiguration = RedisConfiguration(endpoint: .tcp(host: node.host, port: node.port),
-                                                       username: configuration.username, password: configuration.password)
-            nodeConfiguration.connectionCount = configuration.connectionCount
-            nodeConfiguration.commandTimeout = configuration.commandTimeout
-            nodeConfiguration.connectTimeout = configuration.connectTimeout
-            let client = RedisClient(configuration: nodeConfiguration)
+            let client = RedisClient(configuration: configuration(of: node))
             state.clients[node] = client
             return client
         }
+    }
+
+    /// The template's credentials and timeouts, aimed at `node`.
+    private func configuration(of node: ClusterNode) -> RedisConfiguration {
+        var nodeConfiguration = configuration
+        nodeConfiguration.endpoint = .tcp(host: node.host, port: node.port)
+        nodeConfiguration.database = 0
+        return nodeConfiguration
     }
 
     // MARK: The slot map
@@ -184,11 +224,18 @@ public final class RedisClusterClient: Sendable {
     private func refreshTask() -> Task<ClusterSlotMap, any Error> {
         state.withLock { current in
             if let refresh = current.refresh { return refresh }
-            let candidates = (current.map?.primaries ?? []) + seeds
+            let candidates = (current.map?.nodes ?? []) + seeds
             let refresh = Task { [self] in
                 defer { self.state.withLock { $0.refresh = nil } }
                 let map = try await fetchMap(from: candidates)
-                self.state.withLock { $0.map = map }
+                let gone = self.state.withLock { state in
+                    state.map = map
+                    let known = Set(map.nodes + self.seeds)
+                    let gone = state.clients.filter { !known.contains($0.key) }
+                    for node in gone.keys { state.clients[node] = nil }
+                    return Array(gone.values)
+                }
+                for client in gone { await client.shutdown() }
                 return map
             }
             current.refresh = refresh
@@ -203,7 +250,8 @@ public final class RedisClusterClient: Sendable {
         for node in Set(candidates) {
             do {
                 let client = try client(for: node)
-                try await client.waitUntilConnected(timeout: configuration.connectTimeout)
+                // A node that does not connect at once is likely the one that failed: ask the next.
+                try await client.waitUntilConnected(timeout: min(configuration.connectTimeout, .milliseconds(250)))
                 let map = try ClusterSlotMap(shardsReply: try await client.send("CLUSTER", "SHARDS"))
                 if map.coversEverySlot { return map }
                 best = best ?? map

@@ -6,17 +6,27 @@ import NIOCore
 final class RedisChannelHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
-    /// Who gets a reply: a caller, or nobody (the reply to an `ASKING` sent ahead of a command).
+    /// Who gets a reply: a caller, a promise (the second command of a pipelined pair, such as the
+    /// `WAIT` behind a script), or nobody (the reply to an `ASKING` sent ahead of a command).
     enum Waiter {
         case caller(CheckedContinuation<RedisValue, any Error>)
+        case promise(EventLoopPromise<RedisValue>)
         case ignored
 
         func resume(returning value: RedisValue) {
-            if case .caller(let continuation) = self { continuation.resume(returning: value) }
+            switch self {
+            case .caller(let continuation): continuation.resume(returning: value)
+            case .promise(let promise): promise.succeed(value)
+            case .ignored: break
+            }
         }
 
         func resume(throwing error: any Error) {
-            if case .caller(let continuation) = self { continuation.resume(throwing: error) }
+            switch self {
+            case .caller(let continuation): continuation.resume(throwing: error)
+            case .promise(let promise): promise.fail(error)
+            case .ignored: break
+            }
         }
     }
 

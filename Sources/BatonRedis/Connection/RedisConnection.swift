@@ -7,10 +7,12 @@ import NIOPosix
 final class RedisConnection: Sendable {
     let channel: any Channel
     private let handler: NIOLoopBound<RedisChannelHandler>
+    private let commandTimeout: Duration
 
-    private init(channel: any Channel, handler: NIOLoopBound<RedisChannelHandler>) {
+    private init(channel: any Channel, handler: NIOLoopBound<RedisChannelHandler>, commandTimeout: Duration) {
         self.channel = channel
         self.handler = handler
+        self.commandTimeout = commandTimeout
     }
 
     /// Connects, then sends AUTH and SELECT as configured. Fails with `.connectFailed`.
@@ -42,7 +44,7 @@ final class RedisConnection: Sendable {
         let handler = try await channel.eventLoop.submit {
             NIOLoopBound(try channel.pipeline.syncOperations.handler(type: RedisChannelHandler.self), eventLoop: channel.eventLoop)
         }.get()
-        let connection = RedisConnection(channel: channel, handler: handler)
+        let connection = RedisConnection(channel: channel, handler: handler, commandTimeout: timeout)
         do {
             try await connection.handshake(configuration)
         } catch {
@@ -74,7 +76,7 @@ final class RedisConnection: Sendable {
         let handler = self.handler
         let eventLoop = channel.eventLoop
         let value = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<RedisValue, any Error>) in
-            let enqueue = {
+            let enqueue: @Sendable () -> Void = {
                 if asking { handler.value.send(RedisCommand("ASKING"), timeout: timeout, waiter: .ignored) }
                 handler.value.send(command, timeout: timeout, waiter: .caller(continuation))
             }
@@ -82,6 +84,36 @@ final class RedisConnection: Sendable {
         }
         if case .error(let message) = value { throw RedisError(.server, message) }
         return value
+    }
+
+    /// Sends `command` and `follower` back to back on this connection (one write, one round trip),
+    /// `ASKING` first when `asking`, and returns both replies; an error reply to `command` is
+    /// thrown as `.server`, one to `follower` is returned as `.error`. `followerTimeout` adds to the
+    /// command timeout for the follower's reply (a `WAIT` may take that long by design).
+    func send(_ command: RedisCommand, asking: Bool = false, followedBy follower: RedisCommand,
+              followerTimeout: Duration) async throws
+        -> (RedisValue, RedisValue) {
+        let handler = self.handler
+        let eventLoop = channel.eventLoop
+        let waitLimit = commandTimeout + followerTimeout
+        let second = eventLoop.makePromise(of: RedisValue.self)
+        let first: RedisValue
+        do {
+            first = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<RedisValue, any Error>) in
+                let enqueue: @Sendable () -> Void = {
+                    if asking { handler.value.send(RedisCommand("ASKING"), waiter: .ignored) }
+                    handler.value.send(command, waiter: .caller(continuation))
+                    handler.value.send(follower, timeout: waitLimit, waiter: .promise(second))
+                }
+                if eventLoop.inEventLoop { enqueue() } else { eventLoop.execute(enqueue) }
+            }
+        } catch {
+            _ = try? await second.futureResult.get()
+            throw error
+        }
+        let followerValue = try await second.futureResult.get()
+        if case .error(let message) = first { throw RedisError(.server, message) }
+        return (first, followerValue)
     }
 
     /// Switches to subscriber mode: replies go to `onPush`; PING checks the server every `interval`.

@@ -11,7 +11,8 @@ public enum RedisSubscriptionEvent: Sendable, Equatable {
 }
 
 /// A subscription to Redis pub/sub channels on its own connection, as an `AsyncSequence` of
-/// events. When the connection drops (or stops answering PING) it reconnects with backoff and
+/// events. When the connection drops (or stops answering PING) it reconnects with backoff, to the
+/// node its deployment names then (on a cluster or behind Sentinel, possibly another one), and
 /// subscribes again, then reports `.subscribed(resubscription: true)`.
 ///
 /// ```swift
@@ -33,10 +34,14 @@ public final class RedisSubscription: AsyncSequence, Sendable {
     private let current = Mutex<(connection: RedisConnection?, cancelled: Bool)>((nil, false))
     private let task = Mutex<Task<Void, Never>?>(nil)
 
-    init(channels: [String], configuration: RedisConfiguration, eventLoop: any EventLoop) {
+    /// A subscription whose every connect (first or again) goes where `endpoint` says for that
+    /// attempt (counted from 0; nil: none known now, back off); `timing` gives the reconnect delays
+    /// and health-check interval.
+    init(channels: [String], timing: RedisConfiguration, eventLoop: any EventLoop,
+         endpoint: @escaping @Sendable (_ attempt: Int) async -> RedisConfiguration?) {
         self.channels = channels
         (stream, continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(10_000))
-        let loop = Task { [self] in await self.run(configuration: configuration, eventLoop: eventLoop) }
+        let loop = Task { [self] in await self.run(timing: timing, eventLoop: eventLoop, endpoint: endpoint) }
         task.withLock { $0 = loop }
         continuation.onTermination = { [weak self] _ in self?.cancel() }
     }
@@ -57,11 +62,17 @@ public final class RedisSubscription: AsyncSequence, Sendable {
         continuation.finish()
     }
 
-    private func run(configuration: RedisConfiguration, eventLoop: any EventLoop) async {
-        var backoff = Backoff(initial: configuration.initialReconnectDelay, maximum: configuration.maximumReconnectDelay)
+    private func run(timing: RedisConfiguration, eventLoop: any EventLoop,
+                     endpoint: @Sendable (_ attempt: Int) async -> RedisConfiguration?) async {
+        var backoff = Backoff(initial: timing.initialReconnectDelay, maximum: timing.maximumReconnectDelay)
         let subscribedBefore = Atomic<Bool>(false)
+        var attempt = 0
         while !Task.isCancelled {
+            defer { attempt += 1 }
             do {
+                guard let configuration = await endpoint(attempt) else {
+                    throw RedisError(.notConnected, "no node to subscribe on")
+                }
                 let connection = try await RedisConnection.connect(configuration, on: eventLoop)
                 let accepted = current.withLock { state in
                     guard !state.cancelled else { return false }
@@ -70,7 +81,7 @@ public final class RedisSubscription: AsyncSequence, Sendable {
                 }
                 guard accepted else { connection.close(); return }
                 let confirmations = PushParser(channels: channels)
-                connection.enterSubscriberMode(healthCheckEvery: configuration.subscriberHealthCheckInterval) {
+                connection.enterSubscriberMode(healthCheckEvery: timing.subscriberHealthCheckInterval) {
                     [continuation] value in
                     switch confirmations.parse(value) {
                     case .allSubscribed:
@@ -98,7 +109,8 @@ public final class RedisSubscription: AsyncSequence, Sendable {
 extension RedisClient {
     /// Subscribes to `channels` on a dedicated connection with the client's configuration.
     public func subscribe(to channels: [String]) -> RedisSubscription {
-        RedisSubscription(channels: channels, configuration: configuration, eventLoop: eventLoopGroup.next())
+        let configuration = self.configuration
+        return RedisSubscription(channels: channels, timing: configuration, eventLoop: eventLoopGroup.next()) { _ in configuration }
     }
 }
 

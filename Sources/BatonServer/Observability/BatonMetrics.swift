@@ -12,6 +12,7 @@ public final class BatonMetrics: AuthMetrics {
     private let refreshScriptLatencyHistogram: DurationHistogram
     private let pubSubResubscriptions: Counter
     private let keysetVersion: Gauge
+    private let replicaWaitShortfalls: Counter
     /// Counters and histograms already looked up, so a request costs no registry lookup.
     private let requestSeries = Mutex<[RequestSeries: (count: Counter, latency: DurationHistogram)]>([:])
     private let refreshOutcomeCounters: [RefreshOutcomeLabel: Counter]
@@ -36,6 +37,9 @@ public final class BatonMetrics: AuthMetrics {
             buckets: Self.latencyBuckets)
         pubSubResubscriptions = registry.makeCounter(
             descriptor: Self.name("control", "resubscriptions", "total", "Times the control-channel subscription was re-established"))
+        replicaWaitShortfalls = registry.makeCounter(
+            descriptor: Self.name("redis", "replica_wait_shortfalls", "total",
+                                  "Family writes answered after WAIT with fewer replicas acknowledged than --redis-wait-replicas"))
         keysetVersion = registry.makeGauge(
             descriptor: Self.name("keyset", "version", "number", "Version of the keyset this worker has loaded"))
         refreshOutcomeCounters = Dictionary(uniqueKeysWithValues: RefreshOutcomeLabel.allCases.map { label in
@@ -96,6 +100,11 @@ public final class BatonMetrics: AuthMetrics {
     }
 
     /// Counts a failed Redis call by its kind (timeout, not_connected, server, ...).
+    /// Counts a family write that fewer replicas acknowledged than asked for.
+    public func replicaWaitShortfall() {
+        replicaWaitShortfalls.increment()
+    }
+
     func redisError(_ kind: String) {
         registry.makeCounter(descriptor: Self.redisErrors, labels: [("kind", kind)]).increment()
     }
