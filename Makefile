@@ -31,10 +31,16 @@ test: deps docker-check
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build $(BUILD_FLAGS)
 
-# docker/compose.yaml parses with docker-compose (no Docker engine needed; dummy secrets). The
-# nginx topology test runs docker/nginx.conf itself.
+# docker/compose.yaml, compose.cluster.yaml and compose.sentinel.yaml each parse with
+# docker-compose (no Docker engine needed; dummy secrets). The nginx topology test runs
+# docker/nginx.conf itself.
+DOCKER_COMPOSE_FILES = docker/compose.yaml docker/compose.cluster.yaml docker/compose.sentinel.yaml
+
 docker-check: deps
-	BATON_MASTER_SECRET=check BATON_ADMIN_TOKEN=check docker-compose -f docker/compose.yaml config -q
+	@for f in $(DOCKER_COMPOSE_FILES); do \
+		echo "docker-compose -f $$f config -q"; \
+		BATON_MASTER_SECRET=check BATON_ADMIN_TOKEN=check docker-compose -f $$f config -q || exit 1; \
+	done
 
 # make bench: the machine's limits, then `baton cluster` (embedded Redis, AOF on) under
 # baton-load's refresh scenario: 3 closed-loop runs and an open-loop run at 70% of their median,
