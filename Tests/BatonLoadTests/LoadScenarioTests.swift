@@ -121,7 +121,8 @@ import Testing
             let run = await finish()
             #expect(run.status == 1, "\(run.output)")
             let report = try #require(run.report)
-            #expect(!report.passed && report.correctness.falseReuseDetections > 0)
+            #expect(!report.passed && report.correctness.loggedOutByFault > 0 && report.loggedOutByFault == report.correctness.loggedOutByFault)
+            #expect(run.output.contains("logged out by fault: \(report.loggedOutByFault)"), "\(run.output)")
             #expect(run.output.contains("FAILED") && run.output.contains("CORRECTNESS FAILURES"))
         }
     }

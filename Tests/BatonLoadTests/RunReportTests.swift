@@ -8,8 +8,8 @@ import Testing
         let object = try #require(try JSONSerialization.jsonObject(with: report.json()) as? [String: Any])
         for key in ["baton_load", "scenario", "mode", "targets", "connections", "rate", "users", "threads", "scheduling", "duration_s",
                     "requests", "successes", "throughput", "latency_ms", "operations", "correctness", "correctness_failures",
-                    "transport_errors", "activity", "unsent", "timeline", "settings", "machine", "started_at", "passed", "notes",
-                    "request_limit"] {
+                    "unavailable", "transport_errors", "logged_out_by_fault", "activity", "unsent", "timeline", "settings", "machine",
+                    "started_at", "passed", "notes", "request_limit"] {
             #expect(object[key] != nil, "missing \(key)")
         }
         #expect(object["rate"] is NSNull && object["request_limit"] is NSNull)
@@ -22,7 +22,7 @@ import Testing
         #expect(Set(latency.keys) == ["p50", "p90", "p99", "p99.9", "max", "mean"])
         #expect(latency["p50"]! > 0.5 && latency["p50"]! <= latency["p99"]! && latency["p99"]! <= latency["max"]!)
         let correctness = try #require(object["correctness"] as? [String: Int])
-        #expect(Set(correctness.keys) == ["unexpected_status", "false_reuse_detections", "broken_chains",
+        #expect(Set(correctness.keys) == ["unexpected_status", "unavailable", "logged_out_by_fault", "broken_chains",
                                           "missed_theft_detections", "storm_divergences", "failed_verifications",
                                           "transport_errors"])
         let timeline = try #require(object["timeline"] as? [[String: Any]])
@@ -43,11 +43,27 @@ import Testing
     }
 
     @Test func aCorrectnessFailureFailsTheRunLoudly() throws {
-        let report = try SampleReport.make(falseReuse: 3)
+        let report = try SampleReport.make(loggedOutByFault: 3)
         #expect(!report.passed)
-        #expect(report.correctness.falseReuseDetections == 3 && report.correctnessFailures == 3)
+        #expect(report.correctness.loggedOutByFault == 3 && report.correctnessFailures == 3)
         #expect(report.timeline[2].errors == 3)
-        #expect(report.summary().contains("FAILED: 3 correctness failures (false_reuse_detections 3)"))
+        #expect(report.summary().contains("FAILED: 3 correctness failures (logged_out_by_fault 3)"))
         #expect(try SampleReport.make().summary().contains("PASSED"))
+    }
+
+    @Test func aFaultRunShowsLogoutsNextTo503sAndTransportErrors() throws {
+        let report = try SampleReport.make(loggedOutByFault: 2, unavailable: 40, transportErrors: 5)
+        #expect(report.unavailable == 40 && report.transportErrors == 5 && report.loggedOutByFault == 2)
+        #expect(report.correctness.unexpectedStatus == 0 && report.correctnessFailures == 47 && !report.passed)
+        let summary = report.summary()
+        #expect(summary.contains("faults     503 unavailable: 40, transport errors: 5, logged out by fault: 2"), "\(summary)")
+        #expect(summary.contains("FAILED: 47 correctness failures (unavailable 40, logged_out_by_fault 2, transport_errors 5)"))
+        let object = try #require(try JSONSerialization.jsonObject(with: report.json()) as? [String: Any])
+        #expect(object["unavailable"] as? Int == 40 && object["transport_errors"] as? Int == 5)
+        #expect(object["logged_out_by_fault"] as? Int == 2)
+        let correctness = try #require(object["correctness"] as? [String: Int])
+        #expect(correctness["logged_out_by_fault"] == 2 && correctness["unavailable"] == 40)
+        // Printed in every run, not only when something failed.
+        #expect(try SampleReport.make().summary().contains("logged out by fault: 0"))
     }
 }

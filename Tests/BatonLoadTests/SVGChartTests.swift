@@ -31,7 +31,7 @@ import FoundationXML
     }
 
     @Test func isWellFormedWithBothSeriesAxesAndATitle() throws {
-        let report = try SampleReport.make(falseReuse: 2)
+        let report = try SampleReport.make(loggedOutByFault: 2)
         let svg = SVGChart.render(report)
         let parser = XMLParser(data: Data(svg.utf8))
         let collector = Collector()

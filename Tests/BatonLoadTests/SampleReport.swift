@@ -3,7 +3,7 @@ import Foundation
 
 /// A report assembled from synthetic loop totals, as a run would produce it.
 enum SampleReport {
-    static func make(falseReuse: Int = 0, seconds: Int = 5) throws -> RunReport {
+    static func make(loggedOutByFault: Int = 0, unavailable: Int = 0, transportErrors: Int = 0, seconds: Int = 5) throws -> RunReport {
         var configuration = RunConfiguration(scenario: .refresh, targets: [try LoadTarget(parsing: "http://127.0.0.1:8080")])
         configuration.adminToken = "not-in-the-report"
         configuration.users = 10
@@ -16,7 +16,9 @@ enum SampleReport {
                 stats.record(.refresh, latencyNanoseconds: UInt64(500_000 + request * 1_000 * second), verdict: .success)
             }
             if second == 3 {
-                for _ in 0..<falseReuse { stats.record(.refresh, latencyNanoseconds: 2_000_000, verdict: .falseReuse) }
+                for _ in 0..<loggedOutByFault { stats.record(.refresh, latencyNanoseconds: 2_000_000, verdict: .loggedOutByFault) }
+                for _ in 0..<unavailable { stats.record(.refresh, latencyNanoseconds: 1_000_000, verdict: .unavailable) }
+                for _ in 0..<transportErrors { stats.recordTransportError("connection reset by peer") }
             }
             timeline.add(stats.takeInterval(), at: UInt64(second) * 1_000_000_000)
         }

@@ -13,6 +13,8 @@ enum TestResponses {
 
     static let invalidGrant = json(400, #"{"error":"invalid_grant","error_description":"the refresh token is invalid, expired or revoked"}"#)
 
+    static let unavailable = json(503, #"{"error":"temporarily_unavailable","error_description":"the session store is unavailable"}"#)
+
     static let templates = RequestTemplates(target: try! LoadTarget(parsing: "http://127.0.0.1:8080"), appClientID: "app",
                                             loginAuthorization: "Basic bG9naW46c2VjcmV0")
 }
@@ -27,12 +29,14 @@ extension Workload {
 }
 
 extension Workload {
-    /// Makes the next job and answers it with `response`.
+    /// Makes the next job, answers it with `response` and, as the engine does for measured jobs,
+    /// records the verdict.
     @discardableResult
     func play(_ response: ParsedResponse, stats: LoopStats, setup: Bool = false)
         -> (operation: Operation, request: String, verdict: Verdict) {
         let job = nextJob(setup: setup)
         let verdict = complete(user: job.user, operation: job.operation, response: response, stats: stats)
+        if !setup { stats.record(job.operation, latencyNanoseconds: 1_000, verdict: verdict) }
         return (job.operation, job.request, verdict)
     }
 }

@@ -14,8 +14,8 @@ public struct ActivityCounters: Sendable, Equatable, Codable {
     public var jwksFetches = 0
     /// Signing-key rotations performed through the admin API.
     public var keyRotations = 0
-    /// Sessions lost to a failure (false reuse, a broken chain, a divergent storm round); the
-    /// user logs in again. A logout (revoke) or the end of a theft cycle is not counted.
+    /// Sessions lost to a failure (logged out by a fault, a broken chain, a divergent storm round);
+    /// the user logs in again. A logout (revoke) or the end of a theft cycle is not counted.
     public var usersReplaced = 0
 
     /// Creates zero counts.

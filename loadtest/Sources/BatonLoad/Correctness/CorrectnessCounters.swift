@@ -1,10 +1,17 @@
 /// Everything that must stay zero in a correct run, counted next to speed. Any non-zero count
 /// fails the run (exit code 1).
 public struct CorrectnessCounters: Sendable, Equatable, Codable {
-    /// Answers with a status the operation never expects (5xx, 401, 429, ...).
+    /// Answers with a status the operation never expects (5xx other than 503
+    /// `temporarily_unavailable`, 401, 429, ...).
     public var unexpectedStatus = 0
-    /// `invalid_grant` for a refresh token the user had just received.
-    public var falseReuseDetections = 0
+    /// 503 `temporarily_unavailable` answers (the store away, e.g. failing over); the user presents
+    /// the same token again.
+    public var unavailable = 0
+    /// Refreshes of a token the harness never replayed (the user's current one, or the same one
+    /// again after a 503 or a transport error) refused with `invalid_grant`: the session is lost and
+    /// the user logs in again (in `storm`, every such answer of a round counts). Deliberate replays
+    /// (theft) are not counted.
+    public var loggedOutByFault = 0
     /// A success that does not continue the chain: no new refresh token, the same token again, or
     /// a current token introspected as inactive.
     public var brokenChains = 0
@@ -14,7 +21,8 @@ public struct CorrectnessCounters: Sendable, Equatable, Codable {
     public var stormDivergences = 0
     /// Access tokens whose kid never appeared in the JWKS or whose signature did not verify.
     public var failedVerifications = 0
-    /// Connections refused, closed or timed out with a request in flight; unreadable responses.
+    /// Connections refused, closed or timed out with a request in flight; unreadable responses. A
+    /// request lost so is sent again, with the same token.
     public var transportErrors = 0
 
     /// Creates zero counts.
@@ -22,13 +30,13 @@ public struct CorrectnessCounters: Sendable, Equatable, Codable {
 
     /// The total of all failures.
     public var total: Int {
-        unexpectedStatus + falseReuseDetections + brokenChains + missedTheftDetections + stormDivergences
+        unexpectedStatus + unavailable + loggedOutByFault + brokenChains + missedTheftDetections + stormDivergences
             + failedVerifications + transportErrors
     }
 
     /// Each counter with its report name, in a fixed order.
     public var named: [(name: String, count: Int)] {
-        [("unexpected_status", unexpectedStatus), ("false_reuse_detections", falseReuseDetections),
+        [("unexpected_status", unexpectedStatus), ("unavailable", unavailable), ("logged_out_by_fault", loggedOutByFault),
          ("broken_chains", brokenChains), ("missed_theft_detections", missedTheftDetections),
          ("storm_divergences", stormDivergences), ("failed_verifications", failedVerifications),
          ("transport_errors", transportErrors)]
@@ -37,7 +45,8 @@ public struct CorrectnessCounters: Sendable, Equatable, Codable {
     /// Adds `other`'s counts to these.
     public mutating func add(_ other: CorrectnessCounters) {
         unexpectedStatus += other.unexpectedStatus
-        falseReuseDetections += other.falseReuseDetections
+        unavailable += other.unavailable
+        loggedOutByFault += other.loggedOutByFault
         brokenChains += other.brokenChains
         missedTheftDetections += other.missedTheftDetections
         stormDivergences += other.stormDivergences
@@ -47,7 +56,8 @@ public struct CorrectnessCounters: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case unexpectedStatus = "unexpected_status"
-        case falseReuseDetections = "false_reuse_detections"
+        case unavailable
+        case loggedOutByFault = "logged_out_by_fault"
         case brokenChains = "broken_chains"
         case missedTheftDetections = "missed_theft_detections"
         case stormDivergences = "storm_divergences"

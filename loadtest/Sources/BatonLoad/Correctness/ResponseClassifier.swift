@@ -8,11 +8,12 @@ public enum ResponseClassifier {
     static let error = JSONField("error")
     static let active = JSONField("active")
     private static let invalidGrant: [UInt8] = Array(#""invalid_grant""#.utf8)
+    private static let temporarilyUnavailable: [UInt8] = Array(#""temporarily_unavailable""#.utf8)
     private static let trueLiteral: [UInt8] = Array("true".utf8)
 
     /// A rotation of `presented`: 200 with a new refresh token (copied into `successor`) is a
-    /// success; `invalid_grant` is a false reuse detection (the user had just received the token);
-    /// 200 without a token, or with the same token again, is a broken chain.
+    /// success; `invalid_grant` logs the user out by a fault (the harness never replays a token
+    /// here); 200 without a token, or with the same token again, is a broken chain.
     public static func refresh(_ response: ParsedResponse, presented: [UInt8], successor: inout [UInt8]) -> Verdict {
         switch response.status {
         case 200:
@@ -21,27 +22,27 @@ public enum ResponseClassifier {
             }
             return .success
         case 400 where isInvalidGrant(response):
-            return .falseReuse
+            return .loggedOutByFault
         default:
-            return .unexpectedStatus
+            return otherStatus(response)
         }
     }
 
     /// A session creation: 201 with a refresh token (copied into `token`).
     public static func create(_ response: ParsedResponse, token: inout [UInt8]) -> Verdict {
-        guard response.status == 201 else { return .unexpectedStatus }
+        guard response.status == 201 else { return otherStatus(response) }
         return refreshToken.copyValue(in: response.body, into: &token) ? .success : .brokenChain
     }
 
     /// Introspection of the user's current refresh token: it must be active.
     public static func introspect(_ response: ParsedResponse) -> Verdict {
-        guard response.status == 200 else { return .unexpectedStatus }
+        guard response.status == 200 else { return otherStatus(response) }
         return active.hasLiteral(trueLiteral, in: response.body) ? .success : .brokenChain
     }
 
     /// Revocation (RFC 7009): 200.
     public static func revoke(_ response: ParsedResponse) -> Verdict {
-        response.status == 200 ? .success : .unexpectedStatus
+        response.status == 200 ? .success : otherStatus(response)
     }
 
     /// A replay of a rotated token, or the victim's token after one: it must be refused with
@@ -50,8 +51,14 @@ public enum ResponseClassifier {
         switch response.status {
         case 400 where isInvalidGrant(response): .success
         case 200: .missedTheft
-        default: .unexpectedStatus
+        default: otherStatus(response)
         }
+    }
+
+    /// The verdict of a status the operation never answers when all is well: 503
+    /// `temporarily_unavailable` (the store away) is `.unavailable`, any other `.unexpectedStatus`.
+    static func otherStatus(_ response: ParsedResponse) -> Verdict {
+        response.status == 503 && error.hasLiteral(temporarilyUnavailable, in: response.body) ? .unavailable : .unexpectedStatus
     }
 
     /// Whether the body is an RFC 6749 §5.2 `invalid_grant` error.

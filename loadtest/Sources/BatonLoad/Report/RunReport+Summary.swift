@@ -9,7 +9,8 @@ extension RunReport {
         return parts.joined(separator: ", ")
     }
 
-    /// The summary table: throughput, latency per operation, correctness counters, verdict.
+    /// The summary table: throughput, latency per operation, correctness counters, the faults a
+    /// failover shows (503s, transport errors, sessions logged out by them), verdict.
     public func summary() -> String {
         var lines = ["baton-load \(harness.version): \(headline)"]
         lines.append("targets    \(targets.joined(separator: " "))")
@@ -34,6 +35,8 @@ extension RunReport {
         for (name, count) in correctness.named {
             lines.append("  " + pad(name, 26) + Format.leftPad(String(count), 8) + (count > 0 ? "   <-- FAILED" : ""))
         }
+        lines.append("faults     503 unavailable: \(Format.integer(unavailable)), transport errors: "
+                     + "\(Format.integer(transportErrors)), logged out by fault: \(Format.integer(loggedOutByFault))")
         let activityLine = activitySummary()
         if !activityLine.isEmpty { lines.append("activity   \(activityLine)") }
         if unsent > 0 { lines.append("unsent     \(Format.integer(unsent)) (the open loop fell behind its schedule)") }

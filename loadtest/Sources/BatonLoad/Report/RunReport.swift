@@ -126,7 +126,9 @@ public struct RunReport: Sendable, Codable, Equatable, JSONReport {
     private enum DerivedKeys: String, CodingKey {
         case successes
         case correctnessFailures = "correctness_failures"
+        case unavailable
         case transportErrors = "transport_errors"
+        case loggedOutByFault = "logged_out_by_fault"
         case passed
     }
 
@@ -134,8 +136,12 @@ public struct RunReport: Sendable, Codable, Equatable, JSONReport {
     public var successes: Int { requests - operations.values.reduce(0) { $0 + $1.failures } }
     /// The sum of the correctness counters; the run failed when it is not zero.
     public var correctnessFailures: Int { correctness.total }
+    /// 503 `temporarily_unavailable` answers (also in `correctness`).
+    public var unavailable: Int { correctness.unavailable }
     /// Transport errors (also in `correctness`).
     public var transportErrors: Int { correctness.transportErrors }
+    /// Sessions logged out by a fault (also in `correctness`).
+    public var loggedOutByFault: Int { correctness.loggedOutByFault }
     /// Whether every correctness counter is zero.
     public var passed: Bool { correctnessFailures == 0 }
 
@@ -162,7 +168,9 @@ public struct RunReport: Sendable, Codable, Equatable, JSONReport {
         try container.encode(operations, forKey: .operations)
         try container.encode(correctness, forKey: .correctness)
         try derived.encode(correctnessFailures, forKey: .correctnessFailures)
+        try derived.encode(unavailable, forKey: .unavailable)
         try derived.encode(transportErrors, forKey: .transportErrors)
+        try derived.encode(loggedOutByFault, forKey: .loggedOutByFault)
         try container.encode(activity, forKey: .activity)
         try container.encode(unsent, forKey: .unsent)
         try container.encode(timeline, forKey: .timeline)

@@ -2,7 +2,8 @@ import NIOCore
 
 /// `storm`: each user's token is refreshed by `size` requests at once (on `size` connections);
 /// all must answer 200 with the same successor (the grace window), and the next round presents
-/// that successor. A divergent round ends the user's session; it logs in again.
+/// that successor. A divergent round ends the user's session; it logs in again. A refresh
+/// answered 503 `temporarily_unavailable` or lost to a transport error is sent again in its round.
 final class StormWorkload: Workload {
     private var users: [VirtualUser]
     private var rounds: [StormRound?]
@@ -58,6 +59,7 @@ final class StormWorkload: Workload {
             return verdict
         }
         let verdict = rounds[index]!.record(response)
+        if verdict == .unavailable { dispatched[index] -= 1 }
         guard let round = rounds[index], round.isComplete else { return verdict }
         rounds[index] = nil
         dispatched[index] = 0

@@ -32,12 +32,12 @@ struct TheftBehavior: UserBehavior {
         case .replay:
             stats.activity.theftAttempts += 1
             let verdict = ResponseClassifier.mustBeRefused(response)
-            if verdict != .unexpectedStatus { user.rotations += 1 }
+            if !verdict.isInconclusive { user.rotations += 1 }
             return verdict
         case .victimRefresh:
             let verdict = ResponseClassifier.mustBeRefused(response)
             if verdict == .success { stats.activity.theftsDetected += 1 }
-            if verdict != .unexpectedStatus { user.dropSession() }
+            if !verdict.isInconclusive { user.dropSession() }
             return verdict
         default:
             let verdict = rotate(response, user: &user, scratch: &scratch, stats: stats)

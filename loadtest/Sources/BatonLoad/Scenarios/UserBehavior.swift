@@ -16,7 +16,8 @@ extension UserBehavior {
 
     /// A rotation of the user's token: on success the successor becomes current and the
     /// presented token `previous`; a refused or broken chain drops the session (the user logs in
-    /// again and is counted as replaced).
+    /// again and is counted as replaced); after any other answer (a 503, say) the user presents
+    /// the same token again.
     func rotate(_ response: ParsedResponse, user: inout VirtualUser, scratch: inout [UInt8], stats: LoopStats) -> Verdict {
         let verdict = ResponseClassifier.refresh(response, presented: user.token, successor: &scratch)
         switch verdict {
@@ -24,10 +25,10 @@ extension UserBehavior {
             swap(&user.token, &scratch)
             swap(&user.previous, &scratch)
             user.rotations += 1
-        case .falseReuse, .brokenChain:
+        case .loggedOutByFault, .brokenChain:
             user.dropSession()
             stats.activity.usersReplaced += 1
-        case .unexpectedStatus, .missedTheft:
+        case .unexpectedStatus, .unavailable, .missedTheft:
             break
         }
         return verdict
