@@ -27,9 +27,10 @@ public func waitUntilReady(port: Int, _ child: ChildProcess, logPath: String) as
     }
 }
 
-/// `baton serve` processes on free loopback ports sharing one redis-server, a master secret and an
-/// admin token, as a platform team runs workers behind a load balancer; with the `baton` CLI
-/// pointed at the same Redis and secret. Stopped by pid.
+/// `baton serve` processes on free loopback ports sharing one Redis deployment (a redis-server by
+/// default, or a Redis Cluster or Sentinel deployment), a master secret and an admin token, as a
+/// platform team runs workers behind a load balancer; with the `baton` CLI pointed at the same
+/// Redis and secret. Stopped by pid.
 ///
 /// ```swift
 /// try await BatonServeProcesses.with(count: 3) { cluster in
@@ -45,8 +46,10 @@ public final class BatonServeProcesses: Sendable {
         public let logPath: String
     }
 
-    /// The shared redis-server.
-    public let redis: RedisServer
+    /// The shared Redis deployment.
+    public let deployment: RedisDeploymentServers
+    /// Its first data server (the redis-server of a standalone deployment).
+    public var redis: RedisServer { deployment.servers[0] }
     /// The workers' data directory, which also holds their logs.
     public let directory: String
     /// The workers, in start order.
@@ -58,9 +61,9 @@ public final class BatonServeProcesses: Sendable {
     /// The `baton` executable they run.
     public let binary: String
 
-    private init(redis: RedisServer, directory: String, workers: [Worker], masterSecret: String, adminToken: String,
-                 binary: String) {
-        self.redis = redis
+    private init(deployment: RedisDeploymentServers, directory: String, workers: [Worker], masterSecret: String,
+                 adminToken: String, binary: String) {
+        self.deployment = deployment
         self.directory = directory
         self.workers = workers
         self.masterSecret = masterSecret
@@ -71,15 +74,16 @@ public final class BatonServeProcesses: Sendable {
     /// The workers' ports.
     public var ports: [Int] { workers.map(\.port) }
 
-    /// Starts a redis-server (append-only if asked, with `redisArguments`) and `count` workers of
-    /// `binary` on it with a fresh master secret and admin token and the issuer `https://baton.test`
-    /// (plus `extra`), and waits until every worker is ready.
+    /// Starts a Redis deployment of `redis` kind (a standalone server append-only if asked, with
+    /// `redisArguments`) and `count` workers of `binary` on it with a fresh master secret and admin
+    /// token and the issuer `https://baton.test` (plus `extra`), and waits until every worker is ready.
     public static func start(count: Int, binary: String = batonBinary, extra: [String] = [], appendOnly: Bool = false,
-                             redisArguments: [String] = []) async throws -> BatonServeProcesses {
+                             redisArguments: [String] = [], redis kind: RedisDeploymentServers.Kind = .standalone) async throws
+        -> BatonServeProcesses {
         let masterSecret = Data(randomBytes(32)).base64EncodedString()  // standard base64 never starts with "-"
         let adminToken = "admin-" + Data(randomBytes(24)).base64EncodedString()
         let arguments = ["--master-secret", masterSecret, "--admin-token", adminToken, "--issuer", "https://baton.test"] + extra
-        let redis = try await RedisServer.start(appendOnly: appendOnly, extraArguments: redisArguments)
+        let deployment = try await RedisDeploymentServers.start(kind, appendOnly: appendOnly, extraArguments: redisArguments)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-workers-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var workers: [Worker] = []
@@ -87,11 +91,11 @@ public final class BatonServeProcesses: Sendable {
             let port = try freeLoopbackPort()
             let log = "\(directory)/worker-\(index).log"
             let process = try ChildProcess.spawn(binary, [
-                "serve", "--port", String(port), "--redis", redis.url, "--data-dir", directory,
+                "serve", "--port", String(port), "--redis", deployment.url, "--data-dir", directory,
             ] + arguments, outputPath: log)
             workers.append(Worker(port: port, process: process, logPath: log))
         }
-        let processes = BatonServeProcesses(redis: redis, directory: directory, workers: workers, masterSecret: masterSecret,
+        let processes = BatonServeProcesses(deployment: deployment, directory: directory, workers: workers, masterSecret: masterSecret,
                                             adminToken: adminToken, binary: binary)
         do {
             for worker in workers { try await waitUntilReady(port: worker.port, worker.process, logPath: worker.logPath) }
@@ -104,9 +108,10 @@ public final class BatonServeProcesses: Sendable {
 
     /// Runs `body` with started workers and stops them afterwards.
     public static func with(count: Int = 1, binary: String = batonBinary, extra: [String] = [], appendOnly: Bool = false,
-                            redisArguments: [String] = [], _ body: (BatonServeProcesses) async throws -> Void) async throws {
+                            redisArguments: [String] = [], redis kind: RedisDeploymentServers.Kind = .standalone,
+                            _ body: (BatonServeProcesses) async throws -> Void) async throws {
         let processes = try await start(count: count, binary: binary, extra: extra, appendOnly: appendOnly,
-                                        redisArguments: redisArguments)
+                                        redisArguments: redisArguments, redis: kind)
         do {
             try await body(processes)
         } catch {
@@ -116,17 +121,17 @@ public final class BatonServeProcesses: Sendable {
         await processes.stop()
     }
 
-    /// Stops every worker (SIGTERM, after 5 s SIGKILL) and the redis-server, and removes the directory.
+    /// Stops every worker (SIGTERM, after 5 s SIGKILL) and the Redis deployment, and removes the directory.
     public func stop() async {
         for worker in workers { worker.process.signal(SIGTERM) }  // all drain at once
         for worker in workers { await worker.process.terminate(gracePeriod: .seconds(5)) }
-        redis.stop()
+        deployment.stop()
         try? FileManager.default.removeItem(atPath: directory)
     }
 
     /// Runs a `baton` management command against these workers' Redis and secret.
     public func cli(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        try await runToCompletion(binary, arguments + ["--redis", redis.url, "--master-secret", masterSecret])
+        try await runToCompletion(binary, arguments + ["--redis", deployment.url, "--master-secret", masterSecret])
     }
 
     /// Sends an admin API request to worker `index`.

@@ -50,11 +50,13 @@ public final class RedisDeploymentServers: Sendable {
         self.sentinel = sentinel
     }
 
-    /// Starts a deployment of `kind` and waits until it is whole.
-    public static func start(_ kind: Kind) async throws -> RedisDeploymentServers {
+    /// Starts a deployment of `kind` and waits until it is whole; a standalone server is
+    /// append-only if asked and gets `extraArguments`.
+    public static func start(_ kind: Kind, appendOnly: Bool = false, extraArguments: [String] = []) async throws
+        -> RedisDeploymentServers {
         switch kind {
         case .standalone:
-            let server = try await RedisServer.start()
+            let server = try await RedisServer.start(appendOnly: appendOnly, extraArguments: extraArguments)
             return RedisDeploymentServers(kind: kind, url: server.url, servers: [server], cluster: nil, sentinel: nil)
         case .cluster:
             let cluster = try await RedisClusterServers.start()

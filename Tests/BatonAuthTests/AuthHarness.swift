@@ -6,14 +6,38 @@ import BatonRedis
 import BatonStore
 import BatonTesting
 import Logging
+import Testing
 
 /// Where a suite's families live: the pure rules in memory, or Baton's Lua scripts on a real
-/// redis-server. The same tests run against both.
+/// redis-server, a Redis Cluster or a Sentinel-managed primary. The same tests run against all four.
 enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
     case memory
     case redis
+    case cluster
+    case sentinel
 
     var description: String { rawValue }
+}
+
+/// One Redis Cluster and one Sentinel deployment for a whole suite (forming them takes seconds),
+/// emptied before each test that uses them; the suite must be serialized.
+struct SharedRedisDeployments: SuiteTrait, TestScoping {
+    @TaskLocal static var current: [RedisDeploymentServers.Kind: RedisDeploymentServers] = [:]
+
+    var isRecursive: Bool { false }
+
+    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+        let cluster = try await RedisDeploymentServers.start(.cluster)
+        defer { cluster.stop() }
+        let sentinel = try await RedisDeploymentServers.start(.sentinel)
+        defer { sentinel.stop() }
+        try await Self.$current.withValue([.cluster: cluster, .sentinel: sentinel]) { try await function() }
+    }
+}
+
+extension Trait where Self == SharedRedisDeployments {
+    /// A Redis Cluster and a Sentinel deployment shared by the suite's tests.
+    static var sharedRedisDeployments: Self { Self() }
 }
 
 /// A `TokenService` on one kind of store, with a manual clock, a login backend and a public
@@ -31,7 +55,8 @@ final class AuthHarness: Sendable {
     let other: Client
     private let memory: InMemoryFamilyStore?
     private let redisServer: RedisServer?
-    private let redis: RedisClient?
+    private let shared: RedisDeploymentServers?
+    private let redis: (any RedisDeployment)?
 
     private init(kind: StoreKind, policy: ClientPolicy) async throws {
         let clients: any ClientStore
@@ -42,14 +67,19 @@ final class AuthHarness: Sendable {
             families = memory!
             clients = InMemoryClientStore()
             keyset = InMemoryKeysetStore()
-            redisServer = nil
-            redis = nil
-        case .redis:
-            let server = try await RedisServer.start()
-            let client = RedisClient(configuration: try RedisConfiguration(url: server.url))
-            try await client.waitUntilConnected(timeout: .seconds(15))
+            (redisServer, shared, redis) = (nil, nil, nil)
+        case .redis, .cluster, .sentinel:
+            let server = kind == .redis ? try await RedisServer.start() : nil
+            let deployment = kind == .cluster ? SharedRedisDeployments.current[.cluster]
+                : kind == .sentinel ? SharedRedisDeployments.current[.sentinel] : nil
+            guard let url = server?.url ?? deployment?.url else {
+                throw LocalServerError("\(kind) needs the suite trait .sharedRedisDeployments")
+            }
+            try await deployment?.reset()
+            let client = try RedisTopology(url: url).connect()
+            try await client.waitUntilReady(timeout: .seconds(20))
             let stores = Stores.redis(client)
-            (memory, redisServer, redis) = (nil, server, client)
+            (memory, redisServer, shared, redis) = (nil, server, deployment, client)
             (families, clients, keyset) = (stores.families, stores.clients, stores.keyset)
         }
         let keys = try DerivedKeys(try MasterSecret.generate())
@@ -116,13 +146,15 @@ final class AuthHarness: Sendable {
     /// A store failover that lost the last rotations: the family is back at `generation`.
     func loseRotations(_ session: SessionID, backTo generation: UInt64) async throws {
         if let memory { memory.rollBack(session, to: generation) }
-        if let redis { _ = try await redis.send("HSET", KeySchema.family(session), FamilyField.generation.rawValue, String(generation)) }
+        let key = KeySchema.family(session)
+        if let redis { _ = try await redis.send(RedisCommand("HSET", key, FamilyField.generation.rawValue, String(generation)), key: key) }
     }
 
     /// How many refreshes reached the store.
     func refreshesInStore() async throws -> Int {
         if let memory { return memory.refreshCalls }
-        let info = try await redis!.send("INFO", "commandstats").string ?? ""
+        if let shared { return try await shared.calls(of: "EVALSHA") }
+        let info = try await (redis as! RedisClient).send("INFO", "commandstats").string ?? ""
         guard let line = info.split(separator: "\r\n").first(where: { $0.hasPrefix("cmdstat_evalsha:") }),
               let calls = line.split(separator: ",").first?.split(separator: "=").last else { return 0 }
         return Int(calls) ?? 0

@@ -3,9 +3,9 @@ import BatonCore
 import Testing
 
 /// DESIGN.md §3's refresh-family invariants, through `TokenService`, held by the in-memory store
-/// (the pure rules) and by the Lua scripts on a real redis-server alike. Time moves by a manual
-/// clock: no test sleeps.
-@Suite struct FamilyInvariantTests {
+/// (the pure rules) and by the Lua scripts on a real redis-server, a Redis Cluster and a
+/// Sentinel-managed primary alike. Time moves by a manual clock: no test sleeps.
+@Suite(.serialized, .sharedRedisDeployments) struct FamilyInvariantTests {
     static let noGrace = ClientPolicy(accessTokenTTL: 300, idleTimeout: 14 * 86_400, absoluteLifetime: 90 * 86_400, gracePeriod: 0)
     static let tenSecondGrace = ClientPolicy.standard
 
