@@ -32,6 +32,26 @@ public protocol RedisDeployment: Sendable {
     /// Sentinel, a primary confirmed); throws after `timeout`.
     func waitUntilReady(timeout: Duration) async throws
 
+    /// How commands were routed so far: redirections followed (cluster), primary changes (Sentinel).
+    var routing: RedisRoutingCounts { get }
+
     /// Closes every connection; later commands fail with `.shutdown` or `.notConnected`.
     func shutdown() async
+}
+
+/// Running totals of how a deployment routed commands.
+public struct RedisRoutingCounts: Sendable, Equatable {
+    /// `MOVED` redirections followed.
+    public var moved = 0
+    /// `ASK` redirections followed.
+    public var ask = 0
+    /// Moves to another primary.
+    public var primaryChanges = 0
+
+    /// Totals.
+    public init(moved: Int = 0, ask: Int = 0, primaryChanges: Int = 0) {
+        self.moved = moved
+        self.ask = ask
+        self.primaryChanges = primaryChanges
+    }
 }

@@ -168,6 +168,10 @@ struct ServeCommand: AsyncParsableCommand {
         let topology = try store.topology(url: redisServer?.url)
         let redis = topology.connect()
         let metrics = BatonMetrics()
+        metrics.readRedisRouting {
+            let routing = redis.routing
+            return (routing.moved, routing.ask, routing.primaryChanges)
+        }
         do {
             try await redis.waitUntilReady(timeout: .seconds(10))
             logger.info("redis ready", metadata: ["redis": "\(topology)"])

@@ -9,74 +9,10 @@ import Testing
 /// its pub/sub connections killed. Every outcome is counted; no request may hang or get a 500,
 /// and no user's chain may be lost.
 @Suite(.serialized) struct FaultTests {
-    /// What the users saw.
-    final class Tally: Sendable {
-        private let counts = Mutex<[String: Int]>([:])
-        private let longest = Mutex<Duration>(.zero)
-        func add(_ outcome: String) { counts.withLock { $0[outcome, default: 0] += 1 } }
-        func took(_ duration: Duration) { longest.withLock { $0 = max($0, duration) } }
-        var all: [String: Int] { counts.withLock { $0 } }
-        var slowest: Duration { longest.withLock { $0 } }
-        subscript(_ outcome: String) -> Int { all[outcome] ?? 0 }
-    }
-
-    /// The clients and one session per user, created before any fault is scheduled (on a loaded
-    /// machine this can take longer than the time before the fault).
-    private func sessions(_ cluster: BatonServeProcesses, users: Int) async throws -> [String] {
-        let secret = try await cluster.standardClients()
-        var tokens: [String] = []
-        for user in 0..<users { tokens.append(try await cluster.createSession("user-\(user)", loginSecret: secret)) }
-        return tokens
-    }
-
-    /// Users refresh their chains round-robin over the workers until `until`; a 503 or a dropped
-    /// connection is retried with the same token (safe: invariant 3). Returns each user's last token.
-    private func load(_ cluster: BatonServeProcesses, tokens: [String], until: ContinuousClock.Instant, tally: Tally) async throws -> [String] {
-        try await withThrowingTaskGroup(of: String.self) { group in
-            for (user, first) in tokens.enumerated() {
-                group.addTask {
-                    var token = first
-                    var turn = user
-                    while ContinuousClock.now < until {
-                        turn += 1
-                        let started = ContinuousClock.now
-                        do {
-                            let response = try await cluster.refresh(token, on: turn % cluster.workers.count)
-                            tally.took(ContinuousClock.now - started)
-                            switch response.status {
-                            case 200:
-                                token = response.json["refresh_token"] as! String
-                                tally.add("200")
-                            case 503:
-                                tally.add("503")
-                                try await Task.sleep(for: .milliseconds(20))
-                            default:
-                                tally.add("\(response.status) \(response.json["error"] as? String ?? "")")
-                            }
-                        } catch {
-                            tally.add(ContinuousClock.now - started >= .seconds(5) ? "hang" : "connection error")
-                        }
-                    }
-                    return token
-                }
-            }
-            return try await group.reduce(into: [String]()) { $0.append($1) }
-        }
-    }
-
-    /// Whether every chain still refreshes, on every worker.
-    private func chainsLost(_ cluster: BatonServeProcesses, _ tokens: [String]) async throws -> Int {
-        var lost = 0
-        for (index, token) in tokens.enumerated() {
-            if try await cluster.refresh(token, on: index % cluster.workers.count).status != 200 { lost += 1 }
-        }
-        return lost
-    }
-
     @Test func redisStoppedForThreeSecondsUnderLoad() async throws {
         try await BatonServeProcesses.with(count: 3, appendOnly: true) { cluster in
-            let tally = Tally()
-            let first = try await sessions(cluster, users: 6)
+            let tally = RefreshChains.Tally()
+            let first = try await RefreshChains.sessions(cluster, users: 6)
             let end = ContinuousClock.now + .seconds(8)
             let outage = Task {
                 try await Task.sleep(for: .seconds(2))
@@ -93,9 +29,9 @@ import Testing
                     return true
                 }
             }
-            let tokens = try await load(cluster, tokens: first, until: end, tally: tally)
+            let tokens = try await RefreshChains.load(cluster, tokens: first, until: end, tally: tally)
             let recovery = try await outage.value
-            let lost = try await chainsLost(cluster, tokens)
+            let lost = try await RefreshChains.chainsLost(cluster, tokens)
             print("redis stopped 3 s under load: \(tally.all), slowest answer \(tally.slowest), recovered in \(recovery), chains checked \(tokens.count), lost \(lost)")
             #expect(tally["200"] > 40 && tally["503"] > 0)  // load ran before and after (fewer on a busy machine)
             #expect(Set(tally.all.keys).isSubset(of: ["200", "503"]), "\(tally.all)")
@@ -109,8 +45,8 @@ import Testing
         // The embedded default's durability: AOF with `appendfsync everysec`, so a crash loses up
         // to a second of rotations (DESIGN.md invariant 10: the newest genuine token fast-forwards).
         try await BatonServeProcesses.with(count: 3, redisArguments: ["--appendonly", "yes", "--appendfsync", "everysec"]) { cluster in
-            let tally = Tally()
-            let first = try await sessions(cluster, users: 8)
+            let tally = RefreshChains.Tally()
+            let first = try await RefreshChains.sessions(cluster, users: 8)
             let end = ContinuousClock.now + .seconds(6)
             let crash = Task {
                 try await Task.sleep(for: .seconds(2))
@@ -118,17 +54,11 @@ import Testing
                 try await Task.sleep(for: .milliseconds(300))
                 try await cluster.redis.restart()
             }
-            let tokens = try await load(cluster, tokens: first, until: end, tally: tally)
+            let tokens = try await RefreshChains.load(cluster, tokens: first, until: end, tally: tally)
             try await crash.value
-            let loggedOut = try await chainsLost(cluster, tokens)
-            var fastForwards = 0.0
-            for index in cluster.workers.indices {
-                let metrics = try await cluster.admin(index, "GET", "/metrics").text
-                fastForwards += metrics.split(separator: "\n")
-                    .first { $0.hasPrefix(#"baton_refresh_outcomes_total{outcome="fast_forward"}"#) }
-                    .flatMap { $0.split(separator: " ").last.flatMap { Double($0) } } ?? 0
-            }
-            print("redis SIGKILL under load (AOF everysec): \(tally.all), rotations lost and fast-forwarded \(Int(fastForwards)), sessions logged out \(loggedOut) of \(tokens.count)")
+            let loggedOut = try await RefreshChains.chainsLost(cluster, tokens)
+            let fastForwards = try await RefreshChains.metric(cluster, #"baton_refresh_outcomes_total{outcome="fast_forward"}"#)
+            print("redis SIGKILL under load (AOF everysec): \(tally.all), rotations lost and fast-forwarded \(fastForwards), sessions logged out \(loggedOut) of \(tokens.count)")
             #expect(tally["200"] > 40)  // load ran before and after (fewer on a busy machine)
             #expect(Set(tally.all.keys).isSubset(of: ["200", "503"]), "\(tally.all)")
             #expect(loggedOut == 0)
@@ -137,8 +67,8 @@ import Testing
 
     @Test func frozenRedisMeansFast503sAndFlatMemory() async throws {
         try await BatonServeProcesses.with(count: 3, extra: ["--redis-timeout-ms", "300"]) { cluster in
-            let tally = Tally()
-            let first = try await sessions(cluster, users: 6)
+            let tally = RefreshChains.Tally()
+            let first = try await RefreshChains.sessions(cluster, users: 6)
             let end = ContinuousClock.now + .seconds(6)
             let freeze = Task {
                 try await Task.sleep(for: .seconds(1.5))
@@ -149,10 +79,10 @@ import Testing
                 cluster.redis.resume()
                 return (before, during)
             }
-            let tokens = try await load(cluster, tokens: first, until: end, tally: tally)
+            let tokens = try await RefreshChains.load(cluster, tokens: first, until: end, tally: tally)
             let (before, during) = try await freeze.value
             let after = cluster.residentKiB(0)
-            let lost = try await chainsLost(cluster, tokens)
+            let lost = try await RefreshChains.chainsLost(cluster, tokens)
             print("redis frozen 2 s under load: \(tally.all), slowest answer \(tally.slowest), worker RSS \(before) → \(during) → \(after) KiB, lost \(lost)")
             #expect(Set(tally.all.keys).isSubset(of: ["200", "503"]), "\(tally.all)")
             #expect(tally["503"] > 0)
@@ -164,8 +94,8 @@ import Testing
 
     @Test func pubSubKilledUnderLoadChangesNothingElse() async throws {
         try await BatonServeProcesses.with(count: 3) { cluster in
-            let tally = Tally()
-            let first = try await sessions(cluster, users: 6)
+            let tally = RefreshChains.Tally()
+            let first = try await RefreshChains.sessions(cluster, users: 6)
             let end = ContinuousClock.now + .seconds(4)
             let killer = Task {
                 let redis = RedisClient(configuration: try RedisConfiguration(url: cluster.redis.url))
@@ -183,9 +113,9 @@ import Testing
                 await redis.shutdown()
                 return (killed, subscribers)
             }
-            let tokens = try await load(cluster, tokens: first, until: end, tally: tally)
+            let tokens = try await RefreshChains.load(cluster, tokens: first, until: end, tally: tally)
             let (killed, subscribers) = try await killer.value
-            let lost = try await chainsLost(cluster, tokens)
+            let lost = try await RefreshChains.chainsLost(cluster, tokens)
             print("pub/sub killed 5 times under load (\(killed) connections): \(tally.all), resubscribed \(subscribers)/3, lost \(lost)")
             #expect(tally.all.keys.sorted() == ["200"], "\(tally.all)")
             #expect(killed >= 10 && subscribers == 3)

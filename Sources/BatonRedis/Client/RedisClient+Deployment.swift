@@ -16,4 +16,7 @@ extension RedisClient: RedisDeployment {
     public func waitUntilReady(timeout: Duration) async throws {
         try await waitUntilConnected(timeout: timeout)
     }
+
+    /// One server routes nothing: always zero.
+    public var routing: RedisRoutingCounts { RedisRoutingCounts() }
 }

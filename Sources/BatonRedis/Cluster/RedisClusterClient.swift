@@ -47,6 +47,11 @@ public final class RedisClusterClient: RedisDeployment {
         (moved.load(ordering: .relaxed), asked.load(ordering: .relaxed))
     }
 
+    /// The redirections followed, as the deployment's routing counts.
+    public var routing: RedisRoutingCounts {
+        RedisRoutingCounts(moved: moved.load(ordering: .relaxed), ask: asked.load(ordering: .relaxed))
+    }
+
     /// The slot map in use (nil before the first command or `waitUntilReady`).
     public var slotMap: ClusterSlotMap? { state.withLock { $0.map } }
 

@@ -58,6 +58,8 @@ public final class RedisSentinelClient: RedisDeployment {
 
     // MARK: RedisDeployment
 
+    public var routing: RedisRoutingCounts { RedisRoutingCounts(primaryChanges: primaryChanges) }
+
     public func send(_ command: RedisCommand, key: String) async throws -> RedisValue {
         try await run { try await $0.send(command) }
     }

@@ -13,6 +13,9 @@ public final class BatonMetrics: AuthMetrics {
     private let pubSubResubscriptions: Counter
     private let keysetVersion: Gauge
     private let replicaWaitShortfalls: Counter
+    private let redirections: (moved: Counter, ask: Counter)
+    private let primaryChanges: Counter
+    private let routingSource = Mutex<(read: @Sendable () -> RedisRouting, last: RedisRouting)?>(nil)
     /// Counters and histograms already looked up, so a request costs no registry lookup.
     private let requestSeries = Mutex<[RequestSeries: (count: Counter, latency: DurationHistogram)]>([:])
     private let refreshOutcomeCounters: [RefreshOutcomeLabel: Counter]
@@ -40,6 +43,11 @@ public final class BatonMetrics: AuthMetrics {
         replicaWaitShortfalls = registry.makeCounter(
             descriptor: Self.name("redis", "replica_wait_shortfalls", "total",
                                   "Family writes answered after WAIT with fewer replicas acknowledged than --redis-wait-replicas"))
+        let redirectionsName = Self.name("redis", "redirections", "total", "Redis Cluster redirections followed, by kind (moved, ask)")
+        redirections = (registry.makeCounter(descriptor: redirectionsName, labels: [("kind", "moved")]),
+                        registry.makeCounter(descriptor: redirectionsName, labels: [("kind", "ask")]))
+        primaryChanges = registry.makeCounter(
+            descriptor: Self.name("redis", "primary_changes", "total", "Times the worker moved to another Redis primary (Sentinel)"))
         keysetVersion = registry.makeGauge(
             descriptor: Self.name("keyset", "version", "number", "Version of the keyset this worker has loaded"))
         refreshOutcomeCounters = Dictionary(uniqueKeysWithValues: RefreshOutcomeLabel.allCases.map { label in
@@ -99,12 +107,22 @@ public final class BatonMetrics: AuthMetrics {
         keysetVersion.set(version)
     }
 
-    /// Counts a failed Redis call by its kind (timeout, not_connected, server, ...).
     /// Counts a family write that fewer replicas acknowledged than asked for.
     public func replicaWaitShortfall() {
         replicaWaitShortfalls.increment()
     }
 
+    /// Running totals of how the Redis client routed commands: cluster redirections followed
+    /// (`MOVED`, `ASK`) and moves to another primary (Sentinel).
+    public typealias RedisRouting = (moved: Int, ask: Int, primaryChanges: Int)
+
+    /// Reads `routing` at each scrape into `baton_redis_redirections_total{kind}` and
+    /// `baton_redis_primary_changes_total`.
+    public func readRedisRouting(from routing: @escaping @Sendable () -> RedisRouting) {
+        routingSource.withLock { $0 = (routing, (0, 0, 0)) }
+    }
+
+    /// Counts a failed Redis call by its kind (timeout, not_connected, server, ...).
     func redisError(_ kind: String) {
         registry.makeCounter(descriptor: Self.redisErrors, labels: [("kind", kind)]).increment()
     }
@@ -126,5 +144,15 @@ public final class BatonMetrics: AuthMetrics {
     }
 
     /// The metrics in Prometheus' text exposition format.
-    func render() -> String { registry.emitToString() }
+    func render() -> String {
+        routingSource.withLock { source in
+            guard let read = source?.read else { return }
+            let now = read(), before = source!.last
+            redirections.moved.increment(by: Int64(now.moved - before.moved))
+            redirections.ask.increment(by: Int64(now.ask - before.ask))
+            primaryChanges.increment(by: Int64(now.primaryChanges - before.primaryChanges))
+            source!.last = now
+        }
+        return registry.emitToString()
+    }
 }
