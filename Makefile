@@ -4,7 +4,7 @@ BUILD_FLAGS ?=
 PORT ?= 8080
 ARGS ?=
 
-.PHONY: deps build run test docker-check bench soak bench-redis bench-crypto bench-limits clean
+.PHONY: deps build run test docker-check bench bench-cluster soak bench-redis bench-crypto bench-limits clean
 
 deps:
 	@scripts/install-deps.sh
@@ -48,6 +48,13 @@ docker-check: deps
 bench: deps
 	for product in baton baton-load baton-bench baton-floor; do $(SWIFT) build -c release --product $$product || exit 1; done
 	.build/release/baton-bench refresh $(ARGS)
+
+# The refresh scenario on 2 workers over one redis-server and over a Redis Cluster of 3 primaries +
+# 3 replicas (local processes): refreshes/s, worker and per-node Redis CPU-µs per refresh, each
+# primary's share of the slots next to its share of the CPU. README "Sizing" is computed from it.
+bench-cluster: deps
+	for product in baton baton-load baton-bench; do $(SWIFT) build -c release --product $$product || exit 1; done
+	.build/release/baton-bench cluster $(ARGS)
 
 # Five minutes of refresh load: worker RSS over a long run (start, end, peak in the report).
 soak: deps

@@ -7,7 +7,8 @@ import BatonLocalServers
 import Foundation
 import Testing
 
-/// DESIGN.md §5 with real processes: three workers on one Redis; rotations broadcast over pub/sub
+/// DESIGN.md §5 with real processes: three workers on one Redis (a Redis Cluster and a Sentinel
+/// deployment too, for `baton keys rotate --now`); rotations broadcast over pub/sub
 /// (and polled), lead times, emergency revocation, concurrent and scheduled rotation.
 @Suite(.serialized) struct KeyRotationTests {
     /// Rotates with the CLI and measures, from the command's return, how long until every worker
@@ -26,8 +27,9 @@ import Testing
         return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
     }
 
-    @Test func rotationReachesEveryWorkerQuickly() async throws {
-        try await BatonServeProcesses.with(count: 3) { cluster in
+    @Test(arguments: RedisDeploymentServers.Kind.allCases)
+    func rotationReachesEveryWorkerQuickly(redis: RedisDeploymentServers.Kind) async throws {
+        try await BatonServeProcesses.with(count: 3, redis: redis) { cluster in
             var samples: [Duration] = []
             for _ in 0..<20 { samples.append(try await rotateAndTimeConvergence(cluster, limit: .seconds(3))) }
             // A rotation that does not converge within 3 s throws; the median is bounded well below
