@@ -54,8 +54,10 @@ public enum RedisTopology: Equatable, Sendable {
             self = .sentinel(sentinels: sentinels, masterName: try RedisConfiguration.percentDecoded(name, url),
                              template: Self.template(sentinels[0], credentials, database: database),
                              sentinelPassword: sentinelPassword)
-        } else {
+        } else if url.hasPrefix("redis://") || url.hasPrefix("unix://") {
             self = .standalone(try RedisConfiguration(url: url))
+        } else {
+            throw RedisConfiguration.invalid(url, "the scheme must be redis://, unix://, redis-cluster:// or redis-sentinel://")
         }
     }
 

@@ -94,10 +94,30 @@ import Testing
 
     @Test func badSettingsAreClearErrors() async throws {
         let port = try await baton(["serve", "--redis", "http://nope", "--master-secret", String(repeating: "A", count: 43)])
-        #expect(port.status != 0 && port.output.contains("redis:// or unix://"), "\(port.output)")
+        #expect(port.status != 0 && port.output.contains("redis://, unix://, redis-cluster:// or redis-sentinel://"), "\(port.output)")
         let secret = try await baton(["serve", "--redis", "redis://127.0.0.1:1", "--master-secret", "c2hvcnQ="])
         #expect(secret.status != 0 && secret.output.contains("at least 32 bytes"), "\(secret.output)")
         let policy = try await baton(["serve", "--grace-period=-5"])
         #expect(policy.status != 0 && policy.output.contains("grace_period"), "\(policy.output)")
+    }
+
+    /// Every command that takes `--redis` (or `BATON_REDIS`) refuses a malformed cluster or sentinel
+    /// URL before it starts anything, saying what is wrong and never repeating the password.
+    @Test func malformedClusterAndSentinelURLsStopEveryCommandWithoutThePassword() async throws {
+        let secret = ["--master-secret", String(repeating: "A", count: 43)]
+        let commands = [["serve"], ["cluster", "--workers", "1"], ["clients", "list"], ["sessions", "list", "alice"], ["keys", "list"]]
+        let urls = [("redis-cluster://:hunter2@h1:99999", "port"), ("redis-sentinel://:hunter2@s1,s2", "master's name"),
+                    ("rediss://:hunter2@h1", "scheme")]
+        for command in commands {
+            for (url, reason) in urls {
+                let result = try await baton(command + ["--redis", url] + secret)
+                #expect(result.status != 0 && result.output.contains(reason), "\(command) \(url): \(result.output)")
+                #expect(!result.output.contains("hunter2"), "\(command) \(url): \(result.output)")
+            }
+        }
+        let environment = try await runToCompletion("/usr/bin/env", ["BATON_REDIS=redis-sentinel://:hunter2@s1/m?db=x", batonBinary,
+                                                                     "clients", "list"])
+        #expect(environment.status != 0 && environment.output.contains("db must be a number"), "\(environment.output)")
+        #expect(!environment.output.contains("hunter2"))
     }
 }
