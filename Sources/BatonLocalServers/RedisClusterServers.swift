@@ -1,5 +1,6 @@
 import BatonSystem
 import Foundation
+import Synchronization
 
 /// A real Redis Cluster on loopback: `primaries` masters with `replicasPerPrimary` replicas each
 /// (six `redis-server --cluster-enabled yes` by default), joined with `redis-cli --cluster create`
@@ -13,6 +14,7 @@ import Foundation
 public final class RedisClusterServers: Sendable {
     /// Every node, primaries first as `redis-cli` assigned them at creation.
     public let nodes: [RedisServer]
+    private let stopped = Atomic<Bool>(false)
 
     private init(nodes: [RedisServer]) {
         self.nodes = nodes
@@ -21,6 +23,7 @@ public final class RedisClusterServers: Sendable {
     /// Starts the nodes, creates the cluster and waits until it is whole.
     public static func start(primaries: Int = 3, replicasPerPrimary: Int = 1, nodeTimeoutMilliseconds: Int = 1000) async throws
         -> RedisClusterServers {
+        await DeploymentGate.shared.acquire()
         var nodes: [RedisServer] = []
         do {
             for _ in 0..<(primaries * (1 + replicasPerPrimary)) {
@@ -42,13 +45,16 @@ public final class RedisClusterServers: Sendable {
             return cluster
         } catch {
             for node in nodes { node.stop() }
+            await DeploymentGate.shared.release()
             throw error
         }
     }
 
-    /// Stops every node and removes their directories.
+    /// Stops every node and removes their directories (once; later calls do nothing).
     public func stop() {
+        guard stopped.exchange(true, ordering: .relaxed) == false else { return }
         for node in nodes { node.stop() }
+        Task { await DeploymentGate.shared.release() }
     }
 
     /// Runs `redis-cli` against node `index` and returns its output (for `CLUSTER` commands in tests).

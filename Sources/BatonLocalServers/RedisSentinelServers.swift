@@ -1,5 +1,6 @@
 import BatonSystem
 import Foundation
+import Synchronization
 
 /// A real Sentinel deployment on loopback: one primary, `replicas` replicas (`--replicaof`) and
 /// `sentinels` `redis-server --sentinel` processes watching it as `masterName`, with a short
@@ -22,6 +23,7 @@ public final class RedisSentinelServers: Sendable {
     public let password: String?
     /// The sentinels' own password (`requirepass`), if any.
     public let sentinelPassword: String?
+    private let stopped = Atomic<Bool>(false)
 
     private init(servers: [RedisServer], sentinels: [RedisServer], masterName: String, password: String?, sentinelPassword: String?) {
         self.servers = servers
@@ -42,6 +44,7 @@ public final class RedisSentinelServers: Sendable {
     public static func start(replicas: Int = 2, sentinels sentinelCount: Int = 3, masterName: String = "baton",
                              downAfterMilliseconds: Int = 1000, failoverTimeoutMilliseconds: Int = 5000,
                              password: String? = nil, sentinelPassword: String? = nil) async throws -> RedisSentinelServers {
+        await DeploymentGate.shared.acquire()
         var servers: [RedisServer] = []
         var sentinels: [RedisServer] = []
         do {
@@ -71,13 +74,16 @@ public final class RedisSentinelServers: Sendable {
             return deployment
         } catch {
             for server in servers + sentinels { server.stop() }
+            await DeploymentGate.shared.release()
             throw error
         }
     }
 
-    /// Stops every server and sentinel and removes their directories.
+    /// Stops every server and sentinel and removes their directories (once; later calls do nothing).
     public func stop() {
+        guard stopped.exchange(true, ordering: .relaxed) == false else { return }
         for server in sentinels + servers { server.stop() }
+        Task { await DeploymentGate.shared.release() }
     }
 
     /// The server the sentinels name as primary now (asking each sentinel until one answers).

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// Slots moved between the masters of a live Redis Cluster while baton-load's `refresh` scenario
-/// runs against two workers on it (`redis-cli --cluster reshard`, then `rebalance` back): the
+/// runs against two workers on it (open loop, 400/s) (`redis-cli --cluster reshard`, then `rebalance` back): the
 /// workers follow MOVED and ASK by themselves, the run passes with no correctness failure, no 503
 /// and no other 5xx, and the redirections they handled are counted.
 @Suite(.serialized) struct ClusterReshardingTests {
@@ -13,8 +13,9 @@ import Testing
                                            redis: .cluster) { workers in
             let cluster = try #require(workers.deployment.cluster)
             let seed = "127.0.0.1:\(cluster.nodes[0].port)"
+            // Open loop at a fixed rate: enough to meet every moving slot, without starving the other suites.
             let load = try workers.startLoad(workers.runArguments(["--scenario", "refresh", "--users", "200", "--connections", "8",
-                                                                   "--duration", "20s"]))
+                                                                   "--rate", "400", "--duration", "20s"]))
             try await Task.sleep(for: .seconds(2))
             let primaries = try await cluster.cli(0, ["CLUSTER", "NODES"]).split(separator: "\n")
                 .filter { $0.contains("master") && !$0.contains("fail") }.map { String($0.split(separator: " ")[0]) }
@@ -25,6 +26,10 @@ import Testing
                 "--cluster-slots", "1000", "--cluster-yes",
             ], timeout: .seconds(60))
             #expect(reshard.status == 0, "\(reshard.output.suffix(2000))")
+            // The new owners' config epochs spread by gossip; rebalance refuses to start before every node agrees.
+            try await poll("every node to agree on the slots", timeout: .seconds(30), every: .milliseconds(200)) {
+                try await runToCompletion("redis-cli", ["--cluster", "check", seed], timeout: .seconds(30)).status == 0
+            }
             let rebalance = try await runToCompletion("redis-cli", ["--cluster", "rebalance", seed], timeout: .seconds(60))
             #expect(rebalance.status == 0, "\(rebalance.output.suffix(2000))")
             let moving = ContinuousClock.now - started

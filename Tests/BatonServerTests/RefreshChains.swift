@@ -36,10 +36,11 @@ enum RefreshChains {
         return tokens
     }
 
-    /// Users refresh their chains round-robin over the workers until `until`; a 503 or a dropped
+    /// Users refresh their chains round-robin over the workers until `until`, each pausing `pause`
+    /// after every answer (so that the load leaves the other suites some CPU); a 503 or a dropped
     /// connection is retried with the same token (safe: invariant 3). Returns each user's last token.
-    static func load(_ cluster: BatonServeProcesses, tokens: [String], until: ContinuousClock.Instant, tally: Tally) async throws
-        -> [String] {
+    static func load(_ cluster: BatonServeProcesses, tokens: [String], until: ContinuousClock.Instant, tally: Tally,
+                     pause: Duration = .milliseconds(5)) async throws -> [String] {
         try await withThrowingTaskGroup(of: String.self) { group in
             for (user, first) in tokens.enumerated() {
                 group.addTask {
@@ -55,6 +56,7 @@ enum RefreshChains {
                             case 200:
                                 token = response.json["refresh_token"] as! String
                                 tally.add("200")
+                                try await Task.sleep(for: pause)
                             case 503:
                                 tally.add("503")
                                 try await Task.sleep(for: .milliseconds(20))
