@@ -8,7 +8,7 @@ import Testing
 /// connections, heads and bodies sent a byte at a time (slowloris) are closed within their
 /// timeouts while other clients keep their latency; one connection over the limit is refused;
 /// an over-limit body is refused before it is sent; a head over 16 KiB is refused on both paths.
-@Suite(.serialized) struct ConnectionLimitTests {
+@Suite(.serialized, .quietMachine) struct ConnectionLimitTests {
     /// Opens `count` connections that behave as `mode` says (`idle`: send nothing; `head`: a head a
     /// byte every `interval`; `body`: a whole head, then a body a byte every `interval`; `chunked`:
     /// the same with a chunked body, which the token path's framing hands to NIO's decoder) and returns,

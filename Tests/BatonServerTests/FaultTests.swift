@@ -8,7 +8,7 @@ import Testing
 /// DESIGN.md §7 under load, with three worker processes on one Redis: Redis stopped, frozen, and
 /// its pub/sub connections killed. Every outcome is counted; no request may hang or get a 500,
 /// and no user's chain may be lost.
-@Suite(.serialized) struct FaultTests {
+@Suite(.serialized, .quietMachine) struct FaultTests {
     @Test func redisStoppedForThreeSecondsUnderLoad() async throws {
         try await BatonServeProcesses.with(count: 3, appendOnly: true) { cluster in
             let tally = RefreshChains.Tally()
