@@ -14,6 +14,9 @@ public struct ReplicaWait: Sendable, Equatable {
         self.timeout = timeout
     }
 
+    /// How long a server's writes skip `WAIT` after one came back short (`RedisClient`).
+    public static let pauseAfterShortfall = Duration.seconds(1)
+
     var command: RedisCommand {
         let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
         return RedisCommand("WAIT", String(replicas), String(max(1, milliseconds)))

@@ -76,7 +76,8 @@ import Testing
         #expect(try await redis.evaluate(script, keys: keys, arguments: ["1"]) == .integer(2))
     }
 
-    /// `WAIT` behind a script: every replica acknowledges; asking for one more times out with the count.
+    /// `WAIT` behind a script: every replica acknowledges; asking for one more times out with the
+    /// count, and pauses the server's waits for a moment.
     private func waitCountsTheReplicas(_ redis: any RedisDeployment, _ deployment: RedisDeploymentServers) async throws {
         let script = RedisScript("return redis.call('INCR', KEYS[1])")
         let replicas = deployment.replicasPerPrimary
@@ -86,6 +87,16 @@ import Testing
         let short = try await redis.evaluate(script, keys: ["bt:{ab}:n"], arguments: [],
                                              waitingFor: ReplicaWait(replicas: replicas + 1, timeout: .milliseconds(100)))
         #expect(short == AcknowledgedReply(value: .integer(2), replicasAcknowledged: replicas))
+        // A short WAIT blocked its connection; for a moment the server's writes go without one.
+        let started = ContinuousClock.now
+        let paused = try await redis.evaluate(script, keys: ["bt:{ab}:n"], arguments: [],
+                                              waitingFor: ReplicaWait(replicas: replicas + 1, timeout: .seconds(5)))
+        #expect(paused == AcknowledgedReply(value: .integer(3), replicasAcknowledged: 0))
+        #expect(ContinuousClock.now - started < .seconds(2))
+        try await Task.sleep(for: ReplicaWait.pauseAfterShortfall)
+        let again = try await redis.evaluate(script, keys: ["bt:{ab}:n"], arguments: [],
+                                             waitingFor: ReplicaWait(replicas: replicas, timeout: .seconds(5)))
+        #expect(again == AcknowledgedReply(value: .integer(4), replicasAcknowledged: replicas))
     }
 
     private func theSubscriptionAndTheCommandsSurviveTheLossOfItsNode(_ redis: any RedisDeployment,

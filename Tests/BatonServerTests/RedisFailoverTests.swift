@@ -19,7 +19,7 @@ import Testing
     @Test(arguments: [Case(redis: .cluster, waitReplicas: 0), Case(redis: .cluster, waitReplicas: 1),
                       Case(redis: .sentinel, waitReplicas: 0), Case(redis: .sentinel, waitReplicas: 1)])
     func aPrimaryKilledUnderLoadLogsNobodyOut(_ test: Case) async throws {
-        let extra = ["--redis-timeout-ms", "1000", "--redis-wait-replicas", String(test.waitReplicas), "--redis-wait-timeout-ms", "1000"]
+        let extra = ["--redis-timeout-ms", "1000", "--redis-wait-replicas", String(test.waitReplicas), "--redis-wait-timeout-ms", "100"]
         try await BatonServeProcesses.with(count: 2, extra: extra, redis: test.redis) { cluster in
             let tally = RefreshChains.Tally()
             let first = try await RefreshChains.sessions(cluster, users: 12)
@@ -46,7 +46,9 @@ import Testing
             #expect(Set(tally.all.keys).isSubset(of: ["200", "503"]), "\(tally.all)")
             #expect(loggedOut == 0)
             #expect(falseReuse == 0)
-            if test.waitReplicas > 0 { #expect(rolledBack == 0 || shortfalls > 0, "rolled back \(rolledBack)") }
+            // Every rotation was answered only once its replica had it (or counted short after the
+            // failover, when the promoted replica has none of its own): none can be rolled back.
+            if test.waitReplicas > 0 { #expect(rolledBack == 0) }
         }
     }
 

@@ -97,6 +97,8 @@ import Testing
         #expect(port.status != 0 && port.output.contains("redis://, unix://, redis-cluster:// or redis-sentinel://"), "\(port.output)")
         let secret = try await baton(["serve", "--redis", "redis://127.0.0.1:1", "--master-secret", "c2hvcnQ="])
         #expect(secret.status != 0 && secret.output.contains("at least 32 bytes"), "\(secret.output)")
+        let wait = try await baton(["serve", "--redis-wait-replicas", "1", "--redis-wait-timeout-ms", "500"])
+        #expect(wait.status != 0 && wait.output.contains("below --redis-timeout-ms (500)"), "\(wait.output)")
         let policy = try await baton(["serve", "--grace-period=-5"])
         #expect(policy.status != 0 && policy.output.contains("grace_period"), "\(policy.output)")
     }

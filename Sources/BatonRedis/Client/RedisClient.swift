@@ -19,6 +19,8 @@ public final class RedisClient: Sendable {
     private let slots: [ConnectionSlot]
     private let tasks: Mutex<[Task<Void, Never>]>
     private let nextSlot = Atomic<Int>(0)
+    /// Until when (uptime ns) writes skip their `WAIT` after one came back short.
+    private let waitsPausedUntil = Atomic<Int>(0)
 
     /// Creates the client and starts connecting in the background.
     public init(
@@ -59,10 +61,25 @@ public final class RedisClient: Sendable {
     }
 
     /// Sends `command` with `wait` behind it on one connection (`ASKING` first when `asking`).
+    ///
+    /// A `WAIT` blocks its connection, and every command pipelined behind it, until it returns. So
+    /// when one comes back short (the server has fewer replicas than asked, as just after a
+    /// failover), waits on this server stop for `ReplicaWait.pauseAfterShortfall`: writes go
+    /// alone meanwhile and report 0 acknowledgements; then the next write waits again.
     func send(_ command: RedisCommand, asking: Bool, waitingFor wait: ReplicaWait) async throws -> AcknowledgedReply {
+        let now = NIODeadline.now().uptimeNanoseconds
+        if now < UInt64(waitsPausedUntil.load(ordering: .relaxed)) {
+            return AcknowledgedReply(value: try await connection().send(command, asking: asking), replicasAcknowledged: 0)
+        }
         let (value, waitReply) = try await connection().send(command, asking: asking, followedBy: wait.command,
                                                              followerTimeout: wait.timeout)
-        return AcknowledgedReply(value: value, waitReply: waitReply)
+        let reply = AcknowledgedReply(value: value, waitReply: waitReply)
+        if reply.replicasAcknowledged < wait.replicas {
+            let pause = UInt64(ReplicaWait.pauseAfterShortfall.components.seconds) * 1_000_000_000
+                + UInt64(ReplicaWait.pauseAfterShortfall.components.attoseconds / 1_000_000_000)
+            waitsPausedUntil.store(Int(NIODeadline.now().uptimeNanoseconds + pause), ordering: .relaxed)
+        }
+        return reply
     }
 
     /// Sends a command given as text arguments, e.g. `send("SET", "key", "value")`.
