@@ -214,7 +214,7 @@ let package = Package(
         .testTarget(
             name: "BatonLoadTests",
             dependencies: [
-                "BatonLoad", "BatonLocalServers", "BatonCrypto", "BatonSystem",
+                "BatonLoad", "BatonLocalServers", "BatonCrypto", "BatonSystem", "BatonRedis",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),

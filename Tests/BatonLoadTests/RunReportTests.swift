@@ -66,4 +66,17 @@ import Testing
         // Printed in every run, not only when something failed.
         #expect(try SampleReport.make().summary().contains("logged out by fault: 0"))
     }
+
+    @Test func aRunThatExpectsFaultsFailsOnlyOnLogouts() throws {
+        var report = try SampleReport.make(unavailable: 40, transportErrors: 5)
+        report.settings.faultsExpected = true
+        #expect(report.passed && report.correctnessFailures == 0)
+        #expect(report.summary().contains("PASSED: no correctness failures (503s and transport errors expected: --expect-faults)"))
+        #expect(report.summary().contains("faults     503 unavailable: 40, transport errors: 5, logged out by fault: 0"))
+        var loggedOut = try SampleReport.make(loggedOutByFault: 2, unavailable: 40, transportErrors: 5)
+        loggedOut.settings.faultsExpected = true
+        #expect(!loggedOut.passed && loggedOut.correctnessFailures == 2)
+        #expect(loggedOut.summary().contains("FAILED: 2 correctness failures (logged_out_by_fault 2)"), "\(loggedOut.summary())")
+        #expect(try JSONDecoder().decode(RunReport.self, from: loggedOut.json()) == loggedOut)
+    }
 }

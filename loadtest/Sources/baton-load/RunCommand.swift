@@ -49,6 +49,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Verify every access token against the JWKS (always on in rotation).")
     var verify = false
 
+    @Flag(help: "A fault run (a store failover, a restart): 503 temporarily_unavailable and transport errors are counted but do not fail it; sessions logged out by the fault still do.")
+    var expectFaults = false
+
     @Option(help: "theft: legitimate rotations before each replay.")
     var theftRotations = 2
 
@@ -103,6 +106,7 @@ struct RunCommand: AsyncParsableCommand {
         configuration.rotateEvery = try DurationText.parse(rotateEvery, option: "--rotate-every")
         configuration.rotationAlgorithms = rotateAlgs.split(separator: ",").map { String($0) }
         configuration.verifyAccessTokens = verify
+        configuration.faultsExpected = expectFaults
         configuration.theftRotations = theftRotations
         if let runID { configuration.runID = runID }
         configuration.keepClients = keepClients

@@ -44,6 +44,10 @@ public struct RunConfiguration: Sendable {
     public var rotationAlgorithms = ["ES256", "EdDSA", "RS256"]
     /// Whether every access token received is verified against the JWKS (always in rotation).
     public var verifyAccessTokens = false
+    /// The run injects a fault (a store failover, a restart): 503 `temporarily_unavailable` answers
+    /// and transport errors are counted and printed but do not fail it; sessions logged out by the
+    /// fault still do.
+    public var faultsExpected = false
     /// Legitimate rotations before each replay in the theft scenario.
     public var theftRotations = 2
     /// Names the run's clients (`load-<id>-login`, `load-<id>-app`) and subjects (`load-<id>-u<n>`).

@@ -64,7 +64,8 @@ extension RunReport {
                 rotateEveryS: scenario == .rotation ? configuration.rotateEvery.seconds : nil,
                 rotationAlgorithms: scenario == .rotation ? configuration.rotationAlgorithms : nil,
                 theftRotations: scenario == .theft ? configuration.theftRotations : nil,
-                verifyAccessTokens: configuration.verifies, runID: configuration.runID),
+                verifyAccessTokens: configuration.verifies, faultsExpected: configuration.faultsExpected ? true : nil,
+                runID: configuration.runID),
             machine: .current(), startedAt: formatter.string(from: startedAt),
             notes: notes)
     }

@@ -46,6 +46,8 @@ public struct RunReport: Sendable, Codable, Equatable, JSONReport {
         public var theftRotations: Int?
         /// Whether access tokens were verified.
         public var verifyAccessTokens: Bool
+        /// `--expect-faults`: 503s and transport errors are counted but do not fail the run.
+        public var faultsExpected: Bool?
         /// The run id naming clients and subjects.
         public var runID: String
 
@@ -58,6 +60,7 @@ public struct RunReport: Sendable, Codable, Equatable, JSONReport {
             case rotationAlgorithms = "rotation_algorithms"
             case theftRotations = "theft_rotations"
             case verifyAccessTokens = "verify_access_tokens"
+            case faultsExpected = "faults_expected"
             case runID = "run_id"
         }
     }
@@ -135,7 +138,9 @@ public struct RunReport: Sendable, Codable, Equatable, JSONReport {
     /// Answers judged correct.
     public var successes: Int { requests - operations.values.reduce(0) { $0 + $1.failures } }
     /// The sum of the correctness counters; the run failed when it is not zero.
-    public var correctnessFailures: Int { correctness.total }
+    public var correctnessFailures: Int {
+        correctness.total - (settings.faultsExpected == true ? correctness.unavailable + correctness.transportErrors : 0)
+    }
     /// 503 `temporarily_unavailable` answers (also in `correctness`).
     public var unavailable: Int { correctness.unavailable }
     /// Transport errors (also in `correctness`).
