@@ -41,6 +41,11 @@ struct ClusterBenchmark: AsyncParsableCommand {
             let role: String
             let slots: Int
             let cpuMicrosecondsPerRefresh: Double
+
+            enum CodingKeys: String, CodingKey {
+                case port, role, slots
+                case cpuMicrosecondsPerRefresh = "cpu_us_per_refresh"
+            }
         }
 
         let topology: String
@@ -51,6 +56,13 @@ struct ClusterBenchmark: AsyncParsableCommand {
         let workerCPUMicrosecondsPerRefresh: Double
         let redis: [Node]
         var redisCPUMicrosecondsPerRefresh: Double { redis.reduce(0) { $0 + $1.cpuMicrosecondsPerRefresh } }
+
+        enum CodingKeys: String, CodingKey {
+            case topology, requests, passed, redis
+            case refreshesPerSecond = "refreshes_per_second"
+            case p99Milliseconds = "p99_ms"
+            case workerCPUMicrosecondsPerRefresh = "worker_cpu_us_per_refresh"
+        }
     }
 
     func run() async throws {

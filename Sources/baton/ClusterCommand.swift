@@ -40,6 +40,7 @@ struct ClusterCommand: AsyncParsableCommand {
 
     func run() async throws {
         try bootstrapLogging(level: logLevel, format: logFormat)
+        defer { LogWriter.standardError.flush() }
         var logger = Logger(label: "baton")
         logger[metadataKey: "baton.role"] = "supervisor"
         let embedded = store.redis == nil

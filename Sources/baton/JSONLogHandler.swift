@@ -1,12 +1,14 @@
+import BatonSystem
 import Foundation
 import Logging
 
 /// `--log-format json`: one JSON object per line on standard error, with the time, level,
-/// message, source and every metadata field (for log pipelines).
+/// message, source and every metadata field (for log pipelines), written by the `LogWriter` thread.
 struct JSONLogHandler: LogHandler {
     var metadata: Logger.Metadata = [:]
     var logLevel: Logger.Level = .info
     let label: String
+    let writer: LogWriter
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -23,6 +25,6 @@ struct JSONLogHandler: LogHandler {
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { fields[key] = "\(value)" }
         guard var line = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]) else { return }
         line.append(0x0A)
-        FileHandle.standardError.write(line)
+        writer.write(line)
     }
 }

@@ -122,6 +122,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...256).contains(eventLoops) else { throw ValidationError("--event-loops must be between 1 and 256") }
         NIOSingletons.groupLoopCountSuggestion = eventLoops  // before anything starts the loops
         try bootstrapLogging(level: logLevel, format: logFormat)
+        defer { LogWriter.standardError.flush() }
         var logger = Logger(label: "baton")
         logger[metadataKey: "baton.worker"] = "\(workerID)"
         let policy = ClientPolicy(accessTokenTTL: accessTokenTTL, idleTimeout: idleTimeout,
@@ -170,6 +171,7 @@ struct ServeCommand: AsyncParsableCommand {
         let topology = try store.topology(url: redisServer?.url)
         let redis = topology.connect()
         let metrics = BatonMetrics()
+        metrics.readDroppedLogLines { LogWriter.standardError.dropped }
         metrics.readRedisRouting {
             let routing = redis.routing
             return (routing.moved, routing.ask, routing.primaryChanges)

@@ -139,17 +139,18 @@ func writeSecretFile(_ path: String, _ contents: String) throws {
     }
 }
 
-/// Logging to standard error, at `level`, as text or (`json`) one JSON object per line.
+/// Logging to standard error, at `level`, as text or (`json`) one JSON object per line, written off
+/// the caller's thread (`LogWriter`; `LogWriter.standardError.flush()` before exiting).
 func bootstrapLogging(level: String, format: String) throws {
     guard let level = Logger.Level(rawValue: level) else { throw ValidationError("unknown --log-level \(level)") }
     guard ["text", "json"].contains(format) else { throw ValidationError("--log-format is text or json") }
     LoggingSystem.bootstrap { label in
         if format == "json" {
-            var handler = JSONLogHandler(label: label)
+            var handler = JSONLogHandler(label: label, writer: .standardError)
             handler.logLevel = level
             return handler
         }
-        var handler = StreamLogHandler.standardError(label: label)
+        var handler = TextLogHandler(label: label, writer: .standardError)
         handler.logLevel = level
         return handler
     }

@@ -19,7 +19,6 @@ import Testing
                 cluster.redis.kill()
                 try await Task.sleep(for: .seconds(3))
                 try await cluster.redis.restart()
-                let back = ContinuousClock.now
                 // Every worker answers again (not 503) within 2 s of Redis returning.
                 return try await poll("every worker to be ready again", timeout: .seconds(2), every: .milliseconds(20)) {
                     for worker in cluster.workers {

@@ -13,9 +13,8 @@ public final class BatonMetrics: AuthMetrics {
     private let pubSubResubscriptions: Counter
     private let keysetVersion: Gauge
     private let replicaWaitShortfalls: Counter
-    private let redirections: (moved: Counter, ask: Counter)
-    private let primaryChanges: Counter
-    private let routingSource = Mutex<(read: @Sendable () -> RedisRouting, last: RedisRouting)?>(nil)
+    /// Counters that follow totals kept elsewhere (the Redis client, the log writer), read at each scrape.
+    private let externalTotals = Mutex<[(counter: Counter, read: @Sendable () -> Int, last: Int)]>([])
     /// Counters and histograms already looked up, so a request costs no registry lookup.
     private let requestSeries = Mutex<[RequestSeries: (count: Counter, latency: DurationHistogram)]>([:])
     private let refreshOutcomeCounters: [RefreshOutcomeLabel: Counter]
@@ -43,11 +42,6 @@ public final class BatonMetrics: AuthMetrics {
         replicaWaitShortfalls = registry.makeCounter(
             descriptor: Self.name("redis", "replica_wait_shortfalls", "total",
                                   "Family writes answered after WAIT with fewer replicas acknowledged than --redis-wait-replicas"))
-        let redirectionsName = Self.name("redis", "redirections", "total", "Redis Cluster redirections followed, by kind (moved, ask)")
-        redirections = (registry.makeCounter(descriptor: redirectionsName, labels: [("kind", "moved")]),
-                        registry.makeCounter(descriptor: redirectionsName, labels: [("kind", "ask")]))
-        primaryChanges = registry.makeCounter(
-            descriptor: Self.name("redis", "primary_changes", "total", "Times the worker moved to another Redis primary (Sentinel)"))
         keysetVersion = registry.makeGauge(
             descriptor: Self.name("keyset", "version", "number", "Version of the keyset this worker has loaded"))
         refreshOutcomeCounters = Dictionary(uniqueKeysWithValues: RefreshOutcomeLabel.allCases.map { label in
@@ -119,7 +113,24 @@ public final class BatonMetrics: AuthMetrics {
     /// Reads `routing` at each scrape into `baton_redis_redirections_total{kind}` and
     /// `baton_redis_primary_changes_total`.
     public func readRedisRouting(from routing: @escaping @Sendable () -> RedisRouting) {
-        routingSource.withLock { $0 = (routing, (0, 0, 0)) }
+        let redirections = Self.name("redis", "redirections", "total", "Redis Cluster redirections followed, by kind (moved, ask)")
+        readTotal(registry.makeCounter(descriptor: redirections, labels: [("kind", "moved")])) { routing().moved }
+        readTotal(registry.makeCounter(descriptor: redirections, labels: [("kind", "ask")])) { routing().ask }
+        readTotal(registry.makeCounter(descriptor: Self.name("redis", "primary_changes", "total",
+                                                             "Times the worker moved to another Redis primary (Sentinel)"))) {
+            routing().primaryChanges
+        }
+    }
+
+    /// Reads `dropped` at each scrape into `baton_log_dropped_lines_total`.
+    public func readDroppedLogLines(from dropped: @escaping @Sendable () -> Int) {
+        readTotal(registry.makeCounter(descriptor: Self.name("log", "dropped_lines", "total",
+                                                             "Log lines dropped because the log writer could not keep up")), dropped)
+    }
+
+    /// Makes `counter` follow a running total another part of the process keeps.
+    private func readTotal(_ counter: Counter, _ read: @escaping @Sendable () -> Int) {
+        externalTotals.withLock { $0.append((counter, read, 0)) }
     }
 
     /// Counts a failed Redis call by its kind (timeout, not_connected, server, ...).
@@ -145,13 +156,12 @@ public final class BatonMetrics: AuthMetrics {
 
     /// The metrics in Prometheus' text exposition format.
     func render() -> String {
-        routingSource.withLock { source in
-            guard let read = source?.read else { return }
-            let now = read(), before = source!.last
-            redirections.moved.increment(by: Int64(now.moved - before.moved))
-            redirections.ask.increment(by: Int64(now.ask - before.ask))
-            primaryChanges.increment(by: Int64(now.primaryChanges - before.primaryChanges))
-            source!.last = now
+        externalTotals.withLock { totals in
+            for index in totals.indices {
+                let now = totals[index].read()
+                totals[index].counter.increment(by: Int64(now - totals[index].last))
+                totals[index].last = now
+            }
         }
         return registry.emitToString()
     }

@@ -1,0 +1,94 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Log lines written by a thread of their own: a caller (an event loop answering requests) only
+/// appends its line to a buffer and goes on; the writer thread hands everything buffered to the
+/// file descriptor in one `write` per wake-up. When the buffer holds `capacity` bytes the line is
+/// dropped and counted instead of making the caller wait (a stalled log reader must not stall
+/// the service).
+///
+/// ```swift
+/// let writer = LogWriter.standardError
+/// writer.write(Array("hello\n".utf8))
+/// writer.flush()   // before the process exits
+/// ```
+public final class LogWriter: Sendable {
+    /// Standard error's writer, shared by every log handler of the process.
+    public static let standardError = LogWriter(fileDescriptor: 2)
+
+    private struct State {
+        var pending: [UInt8] = []
+        var writing = false
+    }
+
+    private let fileDescriptor: Int32
+    private let capacity: Int
+    private let state = Mutex(State())
+    private let wake = NSCondition()
+    private let droppedLines = Atomic<Int>(0)
+
+    /// A writer to `fileDescriptor` (not closed by it) buffering at most `capacity` bytes.
+    public init(fileDescriptor: Int32, capacity: Int = 4 << 20) {
+        self.fileDescriptor = fileDescriptor
+        self.capacity = capacity
+        let thread = Thread { [self] in drain() }
+        thread.name = "baton-log-writer"
+        thread.start()
+    }
+
+    /// Lines dropped because the buffer was full.
+    public var dropped: Int { droppedLines.load(ordering: .relaxed) }
+
+    /// Queues `line` (which ends with its newline) and returns at once.
+    public func write(_ line: some Collection<UInt8>) {
+        let accepted = state.withLock { state in
+            guard state.pending.count + line.count <= capacity else { return false }
+            state.pending.append(contentsOf: line)
+            return true
+        }
+        guard accepted else {
+            droppedLines.wrappingAdd(1, ordering: .relaxed)
+            return
+        }
+        wake.signal()
+    }
+
+    /// Waits until every line queued so far has been written.
+    public func flush() {
+        while state.withLock({ !$0.pending.isEmpty || $0.writing }) {
+            wake.signal()
+            usleep(1000)
+        }
+    }
+
+    private func drain() {
+        while true {
+            wake.lock()
+            while state.withLock({ $0.pending.isEmpty }) { _ = wake.wait(until: Date(timeIntervalSinceNow: 0.1)) }
+            wake.unlock()
+            let bytes = state.withLock { state in
+                state.writing = true
+                defer { state.pending = [] }
+                return state.pending
+            }
+            bytes.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let written = Glibc.write(fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                    if written > 0 {
+                        offset += written
+                    } else if written < 0 && errno == EINTR {
+                        continue
+                    } else {
+                        break  // nowhere to write (a closed descriptor): the lines are lost, the service goes on
+                    }
+                }
+            }
+            state.withLock { $0.writing = false }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import BatonSystem
+import Foundation
+import Logging
+
+/// `--log-format text` (the default): swift-log's `StreamLogHandler` line format
+/// (`<time> <level> <label> : <key=value …> [<source>] <message>`) on standard error, written by
+/// the `LogWriter` thread so that a request's log line never blocks its event loop.
+struct TextLogHandler: LogHandler {
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .info
+    let label: String
+    let writer: LogWriter
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 })
+        var line = Self.timestamp() + " " + event.level.rawValue + " " + label + " :"
+        for (key, value) in merged.sorted(by: { $0.key < $1.key }) { line += " \(key)=\(value)" }
+        line += " [" + event.source + "] \(event.message)\n"
+        writer.write(line.utf8)
+    }
+
+    /// The local time as `StreamLogHandler` prints it: `2026-12-02T05:20:01+0000`.
+    private static func timestamp() -> String {
+        var now = time(nil)
+        var local = tm()
+        localtime_r(&now, &local)
+        var buffer = [Int8](repeating: 0, count: 32)
+        let length = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%S%z", &local)
+        return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
