@@ -6,8 +6,8 @@ import Glibc
 #endif
 
 /// Log lines written by a thread of their own: a caller (an event loop answering requests) only
-/// appends its line to a buffer and goes on; the writer thread hands everything buffered to the
-/// file descriptor in one `write` per wake-up. When the buffer holds `capacity` bytes the line is
+/// appends its line to a buffer and goes on; the writer thread wakes every 10 ms (or as soon as
+/// 64 KiB are waiting) and hands everything buffered to the file descriptor in one `write`. When the buffer holds `capacity` bytes the line is
 /// dropped and counted instead of making the caller wait (a stalled log reader must not stall
 /// the service).
 ///
@@ -45,17 +45,20 @@ public final class LogWriter: Sendable {
 
     /// Queues `line` (which ends with its newline) and returns at once.
     public func write(_ line: some Collection<UInt8>) {
-        let accepted = state.withLock { state in
-            guard state.pending.count + line.count <= capacity else { return false }
+        let waiting = state.withLock { state -> Int? in
+            guard state.pending.count + line.count <= capacity else { return nil }
             state.pending.append(contentsOf: line)
-            return true
+            return state.pending.count
         }
-        guard accepted else {
+        guard let waiting else {
             droppedLines.wrappingAdd(1, ordering: .relaxed)
             return
         }
-        wake.signal()
+        // Waking the thread costs a system call: only when much is waiting (else it wakes by itself).
+        if waiting >= Self.wakeThreshold { wake.signal() }
     }
+
+    private static let wakeThreshold = 64 << 10
 
     /// Waits until every line queued so far has been written.
     public func flush() {
@@ -68,7 +71,8 @@ public final class LogWriter: Sendable {
     private func drain() {
         while true {
             wake.lock()
-            while state.withLock({ $0.pending.isEmpty }) { _ = wake.wait(until: Date(timeIntervalSinceNow: 0.1)) }
+            _ = wake.wait(until: Date(timeIntervalSinceNow: 0.01))
+            while state.withLock({ $0.pending.isEmpty }) { _ = wake.wait(until: Date(timeIntervalSinceNow: 0.01)) }
             wake.unlock()
             let bytes = state.withLock { state in
                 state.writing = true

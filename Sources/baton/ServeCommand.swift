@@ -178,7 +178,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         do {
             try await redis.waitUntilReady(timeout: .seconds(10))
-            logger.info("redis ready", metadata: ["redis": "\(topology)"])
+            logger.info("redis ready", metadata: ["redis.deployment": "\(topology)"])
             let app = try await BatonApplication.build(configuration: configuration, stores: .redis(redis, replicaWait: wait) { metrics.replicaWaitShortfall() },
                                                        masterSecret: secret, logger: logger, metrics: metrics)
             let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint],

@@ -1,6 +1,7 @@
 import BatonSystem
 import Foundation
 import Logging
+import Synchronization
 
 /// `--log-format text` (the default): swift-log's `StreamLogHandler` line format
 /// (`<time> <level> <label> : <key=value …> [<source>] <message>`) on standard error, written by
@@ -24,13 +25,19 @@ struct TextLogHandler: LogHandler {
         writer.write(line.utf8)
     }
 
-    /// The local time as `StreamLogHandler` prints it: `2026-12-02T05:20:01+0000`.
+    /// The local time as `StreamLogHandler` prints it (`2026-12-02T05:20:01+0000`), formatted
+    /// once per second.
     private static func timestamp() -> String {
         var now = time(nil)
+        if let cached = lastTimestamp.withLock({ $0.second == now ? $0.text : nil }) { return cached }
         var local = tm()
         localtime_r(&now, &local)
         var buffer = [Int8](repeating: 0, count: 32)
         let length = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%S%z", &local)
-        return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let text = String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        lastTimestamp.withLock { $0 = (now, text) }
+        return text
     }
+
+    private static let lastTimestamp = Mutex<(second: time_t, text: String)>((0, ""))
 }
