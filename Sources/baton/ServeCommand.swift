@@ -109,12 +109,12 @@ struct ServeCommand: AsyncParsableCommand {
     /// The WAIT behind family writes, if `--redis-wait-replicas` asks for one.
     func replicaWait() throws -> ReplicaWait? {
         guard redisWaitReplicas >= 0 else { throw ValidationError("--redis-wait-replicas must be 0 or more") }
+        guard redisWaitReplicas > 0 else { return nil }
         // A WAIT holds up every command pipelined behind it on its connection: it must end well
         // before those commands' own timeout.
         guard redisWaitTimeoutMilliseconds >= 1, redisWaitTimeoutMilliseconds < store.redisTimeoutMilliseconds else {
             throw ValidationError("--redis-wait-timeout-ms must be at least 1 and below --redis-timeout-ms (\(store.redisTimeoutMilliseconds))")
         }
-        guard redisWaitReplicas > 0 else { return nil }
         return ReplicaWait(replicas: redisWaitReplicas, timeout: .milliseconds(redisWaitTimeoutMilliseconds))
     }
 

@@ -99,6 +99,10 @@ import Testing
         #expect(secret.status != 0 && secret.output.contains("at least 32 bytes"), "\(secret.output)")
         let wait = try await baton(["serve", "--redis-wait-replicas", "1", "--redis-wait-timeout-ms", "500"])
         #expect(wait.status != 0 && wait.output.contains("below --redis-timeout-ms (500)"), "\(wait.output)")
+        // Without --redis-wait-replicas the wait timeout is not checked against a short Redis timeout.
+        let noWait = try await baton(["serve", "--redis-timeout-ms", "40", "--redis", "bogus://", "--master-secret",
+                                      String(repeating: "A", count: 43)])
+        #expect(noWait.status != 0 && noWait.output.contains("the scheme must be") && !noWait.output.contains("wait"), "\(noWait.output)")
         let policy = try await baton(["serve", "--grace-period=-5"])
         #expect(policy.status != 0 && policy.output.contains("grace_period"), "\(policy.output)")
     }
