@@ -64,7 +64,7 @@ import Testing
                 total += count
             }
             #expect(total == 300)
-            #expect(client.redirectionsFollowed == (0, 0))
+            #expect(client.routing == RedisRoutingCounts())
         }
     }
 
@@ -96,14 +96,14 @@ import Testing
             // The key is not on the source: it answers ASK, and the command lands on the target.
             #expect(try await client.send(RedisCommand("SET", key, "during"), key: key) == .status("OK"))
             #expect(try await client.send(RedisCommand("GET", key), key: key) == .bulkString(Array("during".utf8)))
-            #expect(client.redirectionsFollowed.ask >= 2 && client.redirectionsFollowed.moved == 0)
+            #expect(client.routing.ask >= 2 && client.routing.moved == 0)
 
             // The migration ends: every primary learns the slot's new owner; the next command meets MOVED.
             for index in map.primaries.compactMap({ primary in servers.nodes.firstIndex { $0.port == primary.port } }) {
                 _ = try await servers.cli(index, ["CLUSTER", "SETSLOT", String(slot.value), "NODE", targetID])
             }
             #expect(try await client.send(RedisCommand("GET", key), key: key) == .bulkString(Array("during".utf8)))
-            #expect(client.redirectionsFollowed.moved >= 1)
+            #expect(client.routing.moved >= 1)
             try await poll("the map to name the slot's new owner", timeout: .seconds(5)) {
                 client.slotMap?.primary(for: slot) == target
             }

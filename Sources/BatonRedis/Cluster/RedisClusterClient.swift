@@ -43,11 +43,6 @@ public final class RedisClusterClient: RedisDeployment {
     }
 
     /// How many MOVED and ASK redirections commands have followed.
-    public var redirectionsFollowed: (moved: Int, ask: Int) {
-        (moved.load(ordering: .relaxed), asked.load(ordering: .relaxed))
-    }
-
-    /// The redirections followed, as the deployment's routing counts.
     public var routing: RedisRoutingCounts {
         RedisRoutingCounts(moved: moved.load(ordering: .relaxed), ask: asked.load(ordering: .relaxed))
     }
