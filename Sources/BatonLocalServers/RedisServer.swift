@@ -56,10 +56,16 @@ public final class RedisServer: @unchecked Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var arguments = extraArguments
         if appendOnly { arguments += ["--appendonly", "yes", "--appendfsync", "always"] }
-        // Another process may take the port between the check and redis-server's bind: try again.
+        return try await launchOnAFreePort { port in
+            RedisServer(port: port, directory: directory, password: password, extraArguments: arguments)
+        }
+    }
+
+    /// Launches the server `make` describes on a free port; another process may take the port
+    /// between the check and redis-server's bind, so a server that exits at start is tried again.
+    private static func launchOnAFreePort(_ make: (Int) -> RedisServer) async throws -> RedisServer {
         for attempt in 1...3 {
-            let server = RedisServer(port: try freeLoopbackPort(), directory: directory, password: password,
-                                     extraArguments: arguments)
+            let server = make(try freeLoopbackPort())
             do {
                 try await server.launch()
                 return server
@@ -78,17 +84,9 @@ public final class RedisServer: @unchecked Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent("sentinel.conf").path
         try Data(configuration.utf8).write(to: URL(fileURLWithPath: file))
-        for attempt in 1...3 {
-            let server = RedisServer(port: try freeLoopbackPort(), directory: directory, password: nil,
-                                     extraArguments: ["--sentinel"], configurationFile: file)
-            do {
-                try await server.launch()
-                return server
-            } catch let error as LocalServerError where attempt < 3 && error.description.contains("exited at start") {
-                continue
-            }
+        return try await launchOnAFreePort { port in
+            RedisServer(port: port, directory: directory, password: nil, extraArguments: ["--sentinel"], configurationFile: file)
         }
-        preconditionFailure("the last attempt returns or throws")
     }
 
     /// Starts the server process again on the same port and directory (after `kill()`).

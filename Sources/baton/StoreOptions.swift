@@ -143,14 +143,9 @@ func writeSecretFile(_ path: String, _ contents: String) throws {
 /// the caller's thread (`LogWriter`; `LogWriter.standardError.flush()` before exiting).
 func bootstrapLogging(level: String, format: String) throws {
     guard let level = Logger.Level(rawValue: level) else { throw ValidationError("unknown --log-level \(level)") }
-    guard ["text", "json"].contains(format) else { throw ValidationError("--log-format is text or json") }
+    guard let format = LineLogHandler.Format(rawValue: format) else { throw ValidationError("--log-format is text or json") }
     LoggingSystem.bootstrap { label in
-        if format == "json" {
-            var handler = JSONLogHandler(label: label, writer: .standardError)
-            handler.logLevel = level
-            return handler
-        }
-        var handler = TextLogHandler(label: label, writer: .standardError)
+        var handler = LineLogHandler(label: label, format: format, writer: .standardError)
         handler.logLevel = level
         return handler
     }
