@@ -1,3 +1,5 @@
+import NIOCore
+
 /// A `WAIT numreplicas timeout` sent behind a write: the reply comes once `replicas` replicas
 /// acknowledged everything the connection wrote, or after `timeout` with fewer. It narrows what a
 /// failover can lose; it is not consensus (a primary that dies before its replicas caught up still
@@ -18,8 +20,8 @@ public struct ReplicaWait: Sendable, Equatable {
     public static let pauseAfterShortfall = Duration.seconds(1)
 
     var command: RedisCommand {
-        let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
-        return RedisCommand("WAIT", String(replicas), String(max(1, milliseconds)))
+        // WAIT 0 ms would wait for ever: at least 1.
+        RedisCommand("WAIT", String(replicas), String(max(1, TimeAmount(timeout).nanoseconds / 1_000_000)))
     }
 }
 

@@ -179,8 +179,9 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try await redis.waitUntilReady(timeout: .seconds(10))
             logger.info("redis ready", metadata: ["redis.deployment": "\(topology)"])
-            let app = try await BatonApplication.build(configuration: configuration, stores: .redis(redis, replicaWait: wait) { metrics.replicaWaitShortfall() },
-                                                       masterSecret: secret, logger: logger, metrics: metrics)
+            let stores = Stores.redis(redis, replicaWait: wait) { metrics.replicaWaitShortfall() }
+            let app = try await BatonApplication.build(configuration: configuration, stores: stores, masterSecret: secret,
+                                                       logger: logger, metrics: metrics)
             let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint],
                                                           logger: logger))
             try await group.run()

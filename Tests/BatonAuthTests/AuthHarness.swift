@@ -54,8 +54,8 @@ final class AuthHarness: Sendable {
     let app: Client
     let other: Client
     private let memory: InMemoryFamilyStore?
-    private let redisServer: RedisServer?
-    private let shared: RedisDeploymentServers?
+    /// The Redis deployment, and whether this harness started it (else the suite shares it).
+    private let deployment: (servers: RedisDeploymentServers, owned: Bool)?
     private let redis: (any RedisDeployment)?
 
     private init(kind: StoreKind, policy: ClientPolicy) async throws {
@@ -67,19 +67,22 @@ final class AuthHarness: Sendable {
             families = memory!
             clients = InMemoryClientStore()
             keyset = InMemoryKeysetStore()
-            (redisServer, shared, redis) = (nil, nil, nil)
+            (deployment, redis) = (nil, nil)
         case .redis, .cluster, .sentinel:
-            let server = kind == .redis ? try await RedisServer.start() : nil
-            let deployment = kind == .cluster ? SharedRedisDeployments.current[.cluster]
-                : kind == .sentinel ? SharedRedisDeployments.current[.sentinel] : nil
-            guard let url = server?.url ?? deployment?.url else {
-                throw LocalServerError("\(kind) needs the suite trait .sharedRedisDeployments")
+            let servers: RedisDeploymentServers
+            if kind == .redis {
+                servers = try await RedisDeploymentServers.start(.standalone)
+            } else {
+                guard let shared = SharedRedisDeployments.current[kind == .cluster ? .cluster : .sentinel] else {
+                    throw LocalServerError("\(kind) needs the suite trait .sharedRedisDeployments")
+                }
+                try await shared.reset()
+                servers = shared
             }
-            try await deployment?.reset()
-            let client = try RedisTopology(url: url).connect()
+            let client = try RedisTopology(url: servers.url).connect()
             try await client.waitUntilReady(timeout: .seconds(20))
             let stores = Stores.redis(client)
-            (memory, redisServer, shared, redis) = (nil, server, deployment, client)
+            (memory, deployment, redis) = (nil, (servers, kind == .redis), client)
             (families, clients, keyset) = (stores.families, stores.clients, stores.keyset)
         }
         let keys = try DerivedKeys(try MasterSecret.generate())
@@ -113,7 +116,7 @@ final class AuthHarness: Sendable {
 
     private func stop() async {
         await redis?.shutdown()
-        redisServer?.stop()
+        if let deployment, deployment.owned { deployment.servers.stop() }
     }
 
     /// A new session of `subject` on `app`; returns the token response.
@@ -153,10 +156,6 @@ final class AuthHarness: Sendable {
     /// How many refreshes reached the store.
     func refreshesInStore() async throws -> Int {
         if let memory { return memory.refreshCalls }
-        if let shared { return try await shared.calls(of: "EVALSHA") }
-        let info = try await (redis as! RedisClient).send("INFO", "commandstats").string ?? ""
-        guard let line = info.split(separator: "\r\n").first(where: { $0.hasPrefix("cmdstat_evalsha:") }),
-              let calls = line.split(separator: ",").first?.split(separator: "=").last else { return 0 }
-        return Int(calls) ?? 0
+        return try await deployment!.servers.calls(of: "EVALSHA")
     }
 }

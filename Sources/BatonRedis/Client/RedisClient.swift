@@ -20,7 +20,7 @@ public final class RedisClient: Sendable {
     private let tasks: Mutex<[Task<Void, Never>]>
     private let nextSlot = Atomic<Int>(0)
     /// Until when (uptime ns) writes skip their `WAIT` after one came back short.
-    private let waitsPausedUntil = Atomic<Int>(0)
+    private let waitsPausedUntil = Atomic<UInt64>(0)
 
     /// Creates the client and starts connecting in the background.
     public init(
@@ -67,17 +67,15 @@ public final class RedisClient: Sendable {
     /// failover), waits on this server stop for `ReplicaWait.pauseAfterShortfall`: writes go
     /// alone meanwhile and report 0 acknowledgements; then the next write waits again.
     func send(_ command: RedisCommand, asking: Bool, waitingFor wait: ReplicaWait) async throws -> AcknowledgedReply {
-        let now = NIODeadline.now().uptimeNanoseconds
-        if now < UInt64(waitsPausedUntil.load(ordering: .relaxed)) {
+        if NIODeadline.now().uptimeNanoseconds < waitsPausedUntil.load(ordering: .relaxed) {
             return AcknowledgedReply(value: try await connection().send(command, asking: asking), replicasAcknowledged: 0)
         }
         let (value, waitReply) = try await connection().send(command, asking: asking, followedBy: wait.command,
                                                              followerTimeout: wait.timeout)
         let reply = AcknowledgedReply(value: value, waitReply: waitReply)
         if reply.replicasAcknowledged < wait.replicas {
-            let pause = UInt64(ReplicaWait.pauseAfterShortfall.components.seconds) * 1_000_000_000
-                + UInt64(ReplicaWait.pauseAfterShortfall.components.attoseconds / 1_000_000_000)
-            waitsPausedUntil.store(Int(NIODeadline.now().uptimeNanoseconds + pause), ordering: .relaxed)
+            waitsPausedUntil.store((NIODeadline.now() + TimeAmount(ReplicaWait.pauseAfterShortfall)).uptimeNanoseconds,
+                                   ordering: .relaxed)
         }
         return reply
     }
