@@ -83,6 +83,15 @@ public final class RedisDeploymentServers: Sendable {
         }
     }
 
+    /// The running servers that are replicas right now (`ROLE`).
+    public func replicas() async throws -> [RedisServer] {
+        var replicas: [RedisServer] = []
+        for server in servers where server.pid != nil {
+            if try await cli(server, ["ROLE"]).hasPrefix("slave") { replicas.append(server) }
+        }
+        return replicas
+    }
+
     /// How many times `command` ran, summed over every server still running.
     public func calls(of command: String) async throws -> Int {
         var total = 0

@@ -16,8 +16,17 @@ public struct ReplicaWait: Sendable, Equatable {
         self.timeout = timeout
     }
 
-    /// How long a server's writes skip `WAIT` after one came back short (`RedisClient`).
+    /// How long a server's writes skip `WAIT` after one came back short for want of online
+    /// replicas (`RedisClient`).
     public static let pauseAfterShortfall = Duration.seconds(1)
+
+    /// The replicas a primary's `INFO replication` lists as `state=online` (connected and past
+    /// their initial sync: the ones a `WAIT` can count).
+    static func onlineReplicas(inReplicationInfo info: String) -> Int {
+        info.split(whereSeparator: \.isNewline).filter { line in
+            line.hasPrefix("slave") && line.contains(":") && line.split(separator: ",").contains("state=online")
+        }.count
+    }
 
     var command: RedisCommand {
         // WAIT 0 ms would wait for ever: at least 1.

@@ -97,6 +97,26 @@ import Testing
         let again = try await redis.evaluate(script, keys: ["bt:{ab}:n"], arguments: [],
                                              waitingFor: ReplicaWait(replicas: replicas, timeout: .seconds(5)))
         #expect(again == AcknowledgedReply(value: .integer(4), replicasAcknowledged: replicas))
+        guard replicas > 0 else { return }
+        // Replicas that are online but stopped (slow) make a WAIT short without pausing the next one.
+        let stopped = try await deployment.replicas()
+        for replica in stopped { replica.pause() }
+        do {
+            for value in [5, 6] as [Int64] {
+                let started = ContinuousClock.now
+                let slow = try await redis.evaluate(script, keys: ["bt:{ab}:n"], arguments: [],
+                                                    waitingFor: ReplicaWait(replicas: replicas, timeout: .milliseconds(300)))
+                #expect(slow == AcknowledgedReply(value: .integer(value), replicasAcknowledged: 0))
+                #expect(ContinuousClock.now - started >= .milliseconds(250), "the write waited for its replicas")
+            }
+        } catch {
+            for replica in stopped { replica.resume() }
+            throw error
+        }
+        for replica in stopped { replica.resume() }
+        let caughtUp = try await redis.evaluate(script, keys: ["bt:{ab}:n"], arguments: [],
+                                                waitingFor: ReplicaWait(replicas: replicas, timeout: .seconds(5)))
+        #expect(caughtUp == AcknowledgedReply(value: .integer(7), replicasAcknowledged: replicas))
     }
 
     private func theSubscriptionAndTheCommandsSurviveTheLossOfItsNode(_ redis: any RedisDeployment,

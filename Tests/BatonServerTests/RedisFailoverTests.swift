@@ -19,7 +19,7 @@ import Testing
     @Test(arguments: [Case(redis: .cluster, waitReplicas: 0), Case(redis: .cluster, waitReplicas: 1),
                       Case(redis: .sentinel, waitReplicas: 0), Case(redis: .sentinel, waitReplicas: 1)])
     func aPrimaryKilledUnderLoadLogsNobodyOut(_ test: Case) async throws {
-        let extra = ["--redis-timeout-ms", "1000", "--redis-wait-replicas", String(test.waitReplicas), "--redis-wait-timeout-ms", "100"]
+        let extra = ["--redis-timeout-ms", "1000", "--redis-wait-replicas", String(test.waitReplicas), "--redis-wait-timeout-ms", "250"]
         try await BatonServeProcesses.with(count: 2, extra: extra, redis: test.redis) { cluster in
             let tally = RefreshChains.Tally()
             let first = try await RefreshChains.sessions(cluster, users: 12)

@@ -19,8 +19,10 @@ public final class RedisClient: Sendable {
     private let slots: [ConnectionSlot]
     private let tasks: Mutex<[Task<Void, Never>]>
     private let nextSlot = Atomic<Int>(0)
-    /// Until when (uptime ns) writes skip their `WAIT` after one came back short.
+    /// Until when (uptime ns) writes skip their `WAIT`: the server lacked the replicas to satisfy one.
     private let waitsPausedUntil = Atomic<UInt64>(0)
+    /// Whether a caller is asking the server how many replicas it has (one at a time).
+    private let countingReplicas = Atomic<Bool>(false)
 
     /// Creates the client and starts connecting in the background.
     public init(
@@ -63,9 +65,10 @@ public final class RedisClient: Sendable {
     /// Sends `command` with `wait` behind it on one connection (`ASKING` first when `asking`).
     ///
     /// A `WAIT` blocks its connection, and every command pipelined behind it, until it returns. So
-    /// when one comes back short (the server has fewer replicas than asked, as just after a
-    /// failover), waits on this server stop for `ReplicaWait.pauseAfterShortfall`: writes go
-    /// alone meanwhile and report 0 acknowledgements; then the next write waits again.
+    /// when one comes back short and the server has fewer online replicas than asked (as just after
+    /// a failover), waits on this server stop for `ReplicaWait.pauseAfterShortfall`: writes go alone
+    /// meanwhile and report 0 acknowledgements; then the next write waits again. A shortfall from
+    /// replicas that are online but slow pauses nothing: the next write waits for them again.
     func send(_ command: RedisCommand, asking: Bool, waitingFor wait: ReplicaWait) async throws -> AcknowledgedReply {
         if NIODeadline.now().uptimeNanoseconds < waitsPausedUntil.load(ordering: .relaxed) {
             return AcknowledgedReply(value: try await connection().send(command, asking: asking), replicasAcknowledged: 0)
@@ -73,11 +76,21 @@ public final class RedisClient: Sendable {
         let (value, waitReply) = try await connection().send(command, asking: asking, followedBy: wait.command,
                                                              followerTimeout: wait.timeout)
         let reply = AcknowledgedReply(value: value, waitReply: waitReply)
-        if reply.replicasAcknowledged < wait.replicas {
+        if reply.replicasAcknowledged < wait.replicas { await pauseWaitsIfReplicasAreMissing(wait) }
+        return reply
+    }
+
+    /// Asks the server (`INFO replication`) how many replicas are online and pauses its waits when
+    /// fewer than `wait` asks for, or when it cannot tell. One caller asks at a time; others carry on.
+    private func pauseWaitsIfReplicasAreMissing(_ wait: ReplicaWait) async {
+        guard countingReplicas.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+        else { return }
+        defer { countingReplicas.store(false, ordering: .releasing) }
+        let info = try? await connection().send(RedisCommand("INFO", "replication")).string
+        if info.map(ReplicaWait.onlineReplicas(inReplicationInfo:)) ?? 0 < wait.replicas {
             waitsPausedUntil.store((NIODeadline.now() + TimeAmount(ReplicaWait.pauseAfterShortfall)).uptimeNanoseconds,
                                    ordering: .relaxed)
         }
-        return reply
     }
 
     /// Sends a command given as text arguments, e.g. `send("SET", "key", "value")`.
