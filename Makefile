@@ -4,7 +4,7 @@ BUILD_FLAGS ?=
 PORT ?= 8080
 ARGS ?=
 
-.PHONY: deps build run test docker-check bench bench-cluster soak bench-redis bench-crypto bench-limits clean
+.PHONY: deps build run test docker-check bench bench-allocations bench-cluster soak bench-redis bench-crypto bench-limits clean
 
 deps:
 	@scripts/install-deps.sh
@@ -48,6 +48,15 @@ docker-check: deps
 bench: deps
 	for product in baton baton-load baton-bench baton-floor; do $(SWIFT) build -c release --product $$product || exit 1; done
 	.build/release/baton-bench refresh $(ARGS)
+
+# Heap allocations per refresh, session creation and introspection of one worker, and per refresh
+# of baton-floor: exact counts (libBatonAllocCount.so preloaded), which do not move with the
+# machine's load as rates do. LEVEL=info counts the access log line too.
+LEVEL ?= warning
+
+bench-allocations: deps
+	for product in baton baton-load baton-bench baton-floor BatonAllocCount; do $(SWIFT) build -c release --product $$product || exit 1; done
+	.build/release/baton-bench allocations --log-level $(LEVEL) $(ARGS)
 
 # The refresh scenario on 2 workers over one redis-server and over a Redis Cluster of 3 primaries +
 # 3 replicas (local processes): refreshes/s, worker and per-node Redis CPU-µs per refresh, each

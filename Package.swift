@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "baton-bench", targets: ["baton-bench"]),
         .executable(name: "baton-load", targets: ["baton-load"]),
         .executable(name: "baton-floor", targets: ["baton-floor"]),
+        .library(name: "BatonAllocCount", type: .dynamic, targets: ["BatonAllocCount"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
@@ -175,6 +176,8 @@ let package = Package(
         // A refresh's floor work in plain C (epoll, hiredis's reader, OpenSSL), which
         // `baton-bench limits` runs to measure what a lean server does on the machine.
         .executableTarget(name: "baton-floor", dependencies: ["CHiredis", "COpenSSL"], path: "loadtest/floor"),
+        // A heap-allocation counter preloaded into a worker (LD_PRELOAD) by `baton-bench allocations`.
+        .target(name: "BatonAllocCount", path: "loadtest/alloccount"),
 
         .testTarget(name: "BatonCoreTests", dependencies: ["BatonCore"]),
         .testTarget(name: "BatonCryptoTests", dependencies: ["BatonCrypto", "BatonTesting", "BatonLocalServers"]),

@@ -76,9 +76,11 @@ public final class BatonServeProcesses: Sendable {
 
     /// Starts a Redis deployment of `redis` kind (a standalone server append-only if asked, with
     /// `redisArguments`) and `count` workers of `binary` on it with a fresh master secret and admin
-    /// token and the issuer `https://baton.test` (plus `extra`), and waits until every worker is ready.
-    public static func start(count: Int, binary: String = batonBinary, extra: [String] = [], appendOnly: Bool = false,
-                             redisArguments: [String] = [], redis kind: RedisDeploymentServers.Kind = .standalone) async throws
+    /// token and the issuer `https://baton.test` (plus `extra`, and `environment` added to theirs),
+    /// and waits until every worker is ready.
+    public static func start(count: Int, binary: String = batonBinary, extra: [String] = [], environment: [String: String] = [:],
+                             appendOnly: Bool = false, redisArguments: [String] = [],
+                             redis kind: RedisDeploymentServers.Kind = .standalone) async throws
         -> BatonServeProcesses {
         let masterSecret = Data(randomBytes(32)).base64EncodedString()  // standard base64 never starts with "-"
         let adminToken = "admin-" + Data(randomBytes(24)).base64EncodedString()
@@ -92,7 +94,7 @@ public final class BatonServeProcesses: Sendable {
             let log = "\(directory)/worker-\(index).log"
             let process = try ChildProcess.spawn(binary, [
                 "serve", "--port", String(port), "--redis", deployment.url, "--data-dir", directory,
-            ] + arguments, outputPath: log)
+            ] + arguments, environment: environment, outputPath: log)
             workers.append(Worker(port: port, process: process, logPath: log))
         }
         let processes = BatonServeProcesses(deployment: deployment, directory: directory, workers: workers, masterSecret: masterSecret,

@@ -17,6 +17,7 @@ import ServiceLifecycle
 /// ```
 public enum BatonApplication {
     /// The worker's application on its stores (`Stores.redis(_:)`), with its first signing key ensured.
+    /// Access lines go to `accessLog` (nil: through `logger`, `LoggerAccessLog`).
     public static func build(
         configuration: ServerConfiguration,
         stores: Stores,
@@ -24,6 +25,7 @@ public enum BatonApplication {
         logger: Logger,
         clock: any WallClock = SystemClock(),
         metrics: BatonMetrics = BatonMetrics(),
+        accessLog: (any AccessLog)? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> BatonWorker {
         let auth = configuration.auth
@@ -43,7 +45,8 @@ public enum BatonApplication {
                                  defaultPolicy: auth.defaultPolicy, registry: registry, clock: clock)
 
         let router = Router(context: BatonRequestContext.self, options: .autoGenerateHeadEndpoints)
-        router.middlewares.add(ObservabilityMiddleware(metrics: metrics))
+        let accessLog = accessLog ?? LoggerAccessLog(logger: logger)
+        router.middlewares.add(ObservabilityMiddleware(metrics: metrics, accessLog: accessLog))
         router.middlewares.add(ErrorMiddleware(metrics: metrics))
         let rateLimiter = RateLimiter(store: stores.rateLimits, configuration: auth)
         let oauth = OAuthController<BatonRequestContext>(service: service, authenticator: authenticator,
@@ -57,7 +60,8 @@ public enum BatonApplication {
                         adminToken: configuration.adminToken, bodyLimit: configuration.bodyLimit)
             .addRoutes(to: router)
 
-        let tokenEndpoint = TokenEndpoint(controller: oauth, bodyLimit: configuration.bodyLimit, metrics: metrics, logger: logger)
+        let tokenEndpoint = TokenEndpoint(controller: oauth, bodyLimit: configuration.bodyLimit, metrics: metrics,
+                                          accessLog: accessLog, logger: logger)
         let server = BatonHTTPServer(responder: router.buildResponder(), tokenEndpoint: tokenEndpoint,
                                      host: configuration.host, port: configuration.port, reusePort: configuration.reusePort,
                                      serverName: "baton", workerID: configuration.workerID,

@@ -44,7 +44,7 @@ public final class LogWriter: Sendable {
     public var dropped: Int { droppedLines.load(ordering: .relaxed) }
 
     /// Queues `line` (which ends with its newline) and returns at once.
-    public func write(_ line: some Collection<UInt8>) {
+    public func write(_ line: [UInt8]) {
         let waiting = state.withLock { state -> Int? in
             guard state.pending.count + line.count <= capacity else { return nil }
             state.pending.append(contentsOf: line)
@@ -69,17 +69,18 @@ public final class LogWriter: Sendable {
     }
 
     private func drain() {
+        var batch: [UInt8] = []
         while true {
             wake.lock()
             _ = wake.wait(until: Date(timeIntervalSinceNow: 0.01))
             while state.withLock({ $0.pending.isEmpty }) { _ = wake.wait(until: Date(timeIntervalSinceNow: 0.01)) }
             wake.unlock()
-            let bytes = state.withLock { state in
+            // The batch and the pending buffer trade places, so both keep their capacity.
+            state.withLock { state in
                 state.writing = true
-                defer { state.pending = [] }
-                return state.pending
+                swap(&state.pending, &batch)
             }
-            bytes.withUnsafeBytes { buffer in
+            batch.withUnsafeBytes { buffer in
                 var offset = 0
                 while offset < buffer.count {
                     let written = Glibc.write(fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
@@ -92,6 +93,7 @@ public final class LogWriter: Sendable {
                     }
                 }
             }
+            batch.removeAll(keepingCapacity: true)
             state.withLock { $0.writing = false }
         }
     }

@@ -16,15 +16,15 @@ final class BenchCluster: Sendable {
         self.supervisor = supervisor
     }
 
-    /// Starts `workers` workers (log level warning: one info line per request is a cost of its
-    /// own, measured separately) and waits until every one answers `/readyz`.
-    static func start(baton: String, workers: Int, directory: String) async throws -> BenchCluster {
+    /// Starts `workers` workers (log level warning unless told: one info line per request is a
+    /// cost of its own, measured separately) and waits until every one answers `/readyz`.
+    static func start(baton: String, workers: Int, directory: String, logLevel: String = "warning") async throws -> BenchCluster {
         let port = try freeLoopbackPort()
         let dataDirectory = directory + "/data"
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let supervisor = try ChildProcess.spawn(baton, [
             "cluster", "--workers", String(workers), "--port", String(port), "--data-dir", dataDirectory,
-            "--log-level", "warning",
+            "--log-level", logLevel,
         ], outputPath: directory + "/cluster.log")
         let cluster = BenchCluster(port: port, dataDirectory: dataDirectory, supervisor: supervisor)
         let deadline = ContinuousClock.now + .seconds(60)

@@ -46,11 +46,16 @@ enum BenchFamilies {
 
     /// Loads `RefreshFunctionLibrary` and creates `count` families.
     static func prepare(_ count: Int, now: Int64, redis: RedisClient) async throws {
+        try await prepare(0..<count, now: now, redis: redis)
+    }
+
+    /// Loads `RefreshFunctionLibrary` and creates the families numbered `indices`, 256 at a time.
+    static func prepare(_ indices: Range<Int>, now: Int64, redis: RedisClient) async throws {
         _ = try await redis.send("FUNCTION", "LOAD", "REPLACE", RefreshFunctionLibrary.source)
         let store = RedisFamilyStore(redis: redis)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for index in 0..<count {
-                if index >= 256 { try await group.next() }
+            for index in indices {
+                if index - indices.lowerBound >= 256 { try await group.next() }
                 group.addTask {
                     _ = try await store.create(
                         NewFamily(session: session(index), clientID: clientID, subject: "bench-user-\(index)",

@@ -11,6 +11,13 @@ struct BenchReport: Encodable {
     var seconds: Int
     var closed: [LoadRun]
     var open: LoadRun
+    /// Closed-loop session creation (`POST /v1/sessions`) and introspection runs.
+    var sessions: LoadRun
+    var introspections: LoadRun
+    /// Refresh runs with 10,000 and with 1,000,000 live families (nil: skipped).
+    var families: FamilyScale?
+    /// The default log level's cost (nil: skipped).
+    var logLevel: LogLevelCost?
     var limits: LimitsReport
     var model: CostModel
     /// Redis `used_memory` added per live family (nil if none was added).
@@ -28,10 +35,15 @@ struct BenchReport: Encodable {
     }
 
     /// Whether every run passed its correctness checks.
-    var passed: Bool { closed.allSatisfy(\.passed) && open.passed }
+    var passed: Bool {
+        closed.allSatisfy(\.passed) && open.passed && sessions.passed && introspections.passed
+            && (families.map { $0.smallRun.passed && $0.largeRun.passed } ?? true)
+            && (logLevel.map { ($0.warning + $0.info).allSatisfy(\.passed) } ?? true)
+    }
 
     enum CodingKeys: String, CodingKey {
-        case workers, users, connections, threads, seconds, closed, median, open, limits, passed
+        case workers, users, connections, threads, seconds, closed, median, open, limits, passed, sessions, introspections, families
+        case logLevel = "log_level"
         case model = "cost_model"
         case predicted = "predicted_refreshes_per_s"
         case ratio = "ratio_to_prediction"
@@ -50,6 +62,10 @@ struct BenchReport: Encodable {
         try container.encode(closed, forKey: .closed)
         try container.encode(median, forKey: .median)
         try container.encode(open, forKey: .open)
+        try container.encode(sessions, forKey: .sessions)
+        try container.encode(introspections, forKey: .introspections)
+        try container.encodeIfPresent(families, forKey: .families)
+        try container.encodeIfPresent(logLevel, forKey: .logLevel)
         try container.encode(limits, forKey: .limits)
         try container.encode(passed, forKey: .passed)
         try container.encode(model, forKey: .model)
@@ -58,6 +74,27 @@ struct BenchReport: Encodable {
         try container.encode(median.throughput / limits.floor.refreshesPerSecond, forKey: .floorRatio)
         try container.encodeIfPresent(redisBytesPerFamily, forKey: .redisBytesPerFamily)
         try container.encode(workerResidentKiB, forKey: .workerResidentKiB)
+    }
+
+    private var familyRows: [[String]] {
+        guard let families else { return [] }
+        let f = LimitsBenchmark.format
+        return [
+            ["Baton refresh, \(families.small) families", f(families.smallRun.throughput, 0), f(families.smallRun.latency.p50, 2),
+             f(families.smallRun.latency.p99, 2), f(families.smallRun.workerMicroseconds, 1) + " (worker)"],
+            ["Baton refresh, \(families.large) families", f(families.largeRun.throughput, 0), f(families.largeRun.latency.p50, 2),
+             f(families.largeRun.latency.p99, 2), f(families.largeRun.workerMicroseconds, 1) + " (worker)"],
+        ]
+    }
+
+    private var logLevelRows: [[String]] {
+        guard let logLevel else { return [] }
+        let f = LimitsBenchmark.format
+        return [("warning", logLevel.warning), ("info", logLevel.info)].map { level, runs in
+            let median = Self.median(of: runs)
+            return ["Baton refresh, --log-level \(level) (median of \(runs.count))", f(median.throughput, 0), f(median.latency.p50, 2),
+                    f(median.latency.p99, 2), f(LogLevelCost.medianCPU(runs), 1) + " (worker)"]
+        }
     }
 
     /// The one table: Baton next to the machine's limits and the cost model.
@@ -75,6 +112,11 @@ struct BenchReport: Encodable {
             ["  Redis CPU", "", "", "", f(median.redisMicroseconds, 1)],
             ["  baton-load CPU", "", "", "", f(median.loadGeneratorMicroseconds, 1)],
             ["Baton refresh, open loop at 70%", f(open.throughput, 0), latency(open, \.p50), latency(open, \.p99), ""],
+            ["Baton session creation, closed loop", f(sessions.throughput, 0), latency(sessions, \.p50), latency(sessions, \.p99),
+             f(sessions.workerMicroseconds, 1) + " (worker)"],
+            ["Baton introspection, closed loop", f(introspections.throughput, 0), latency(introspections, \.p50),
+             latency(introspections, \.p99), f(introspections.workerMicroseconds, 1) + " (worker)"],
+        ] + familyRows + logLevelRows + [
             ["ES256 signature (openssl speed)", f(limits.es256.signsPerSecond, 0), "", "", f(limits.es256.cpuMicroseconds, 1)],
             ["rotation script (redis-benchmark)", f(limits.script.callsPerSecond, 0), "", "", f(limits.script.redisCPUMicrosecondsPerCall, 1)],
             ["HTTP request (wrk → nginx), server", f(limits.http.requestsPerSecond, 0), "", "", f(limits.http.serverCPUMicroseconds, 1)],
@@ -87,7 +129,15 @@ struct BenchReport: Encodable {
                      model.ratio(measured: median.throughput)))
         print(String(format: "Baton at %.2f of the C floor's rate; a refresh costs its workers %.1f CPU-µs, the C floor %.1f",
                      median.throughput / floor.refreshesPerSecond, median.workerMicroseconds, floor.serverCPUMicroseconds))
-        if let redisBytesPerFamily { print(String(format: "Redis memory per live family: %.0f bytes", redisBytesPerFamily)) }
+        if let redisBytesPerFamily { print(String(format: "Redis memory per family made by the runs' users (with their rotations): %.0f bytes", redisBytesPerFamily)) }
+        if let families {
+            print(String(format: "with %d live families Baton refreshes at %.2f of its rate with %d; Redis holds %.0f bytes per family (preloaded in %.0f s)",
+                         families.large, families.ratio, families.small, families.bytesPerFamily, families.preloadSeconds))
+        }
+        if let logLevel {
+            print(String(format: "log level info (the default) against warning, %d interleaved pairs: %.1f %% of the rate lost, worker CPU per refresh %+.1f %%",
+                         logLevel.info.count, logLevel.rateLoss * 100, logLevel.cpuIncrease * 100))
+        }
         print("worker RSS KiB (start → end, peak) per run: " + workerResidentKiB.map { "\($0[0])→\($0[1]) (\($0[2]))" }.joined(separator: ", "))
         print(passed ? "correctness: every run passed (no unexpected status, false reuse, broken chain or transport error)"
                      : "CORRECTNESS FAILURES: see the runs' reports")

@@ -12,9 +12,10 @@ struct FloorServers {
 
     var pids: [pid_t] { processes.map(\.pid) }
 
-    /// Starts `count` processes and waits until the port accepts connections.
+    /// Starts `count` processes (with `environment` added to theirs) and waits until the port
+    /// accepts connections.
     static func start(binary: String, count: Int, redisSocket: String, families: Int, lifetime: Duration,
-                      logPath: String) async throws -> FloorServers {
+                      logPath: String, environment: [String: String] = [:]) async throws -> FloorServers {
         let port = try freeLoopbackPort()
         let arguments = [
             "--port", String(port), "--redis-socket", redisSocket, "--families", String(families),
@@ -23,7 +24,7 @@ struct FloorServers {
             "--client", BenchFamilies.clientID,
         ]
         var processes: [ChildProcess] = []
-        for _ in 0..<count { processes.append(try ChildProcess.spawn(binary, arguments, outputPath: logPath)) }
+        for _ in 0..<count { processes.append(try ChildProcess.spawn(binary, arguments, environment: environment, outputPath: logPath)) }
         let servers = FloorServers(processes: processes, port: port, logPath: logPath)
         for _ in 0..<500 {
             try servers.ensureRunning()

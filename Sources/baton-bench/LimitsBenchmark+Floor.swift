@@ -86,7 +86,7 @@ extension LimitsBenchmark {
 
     /// wrk's script: every request a refresh as an app sends it (form body, client id, a
     /// refresh token of Baton's shape), so the floor reads what a worker reads.
-    private static func wrkRefreshScript() throws -> String {
+    static func wrkRefreshScript() throws -> String {
         let token = try sampleRefreshToken().token
         return """
             wrk.method = "POST"

@@ -20,10 +20,15 @@ struct RedisMemory: Sendable {
         }
     }
 
-    private static func read(_ redis: RedisClient) async throws -> RedisMemory {
+    /// `used_memory` from `INFO memory`.
+    static func usedBytes(_ redis: RedisClient) async throws -> Int {
         let info = try await redis.send("INFO", "memory").string ?? ""
-        let used = info.split(whereSeparator: \.isNewline).first { $0.hasPrefix("used_memory:") }
+        return info.split(whereSeparator: \.isNewline).first { $0.hasPrefix("used_memory:") }
             .flatMap { Int($0.dropFirst("used_memory:".count)) } ?? 0
+    }
+
+    private static func read(_ redis: RedisClient) async throws -> RedisMemory {
+        let used = try await usedBytes(redis)
         var families = 0
         var cursor = "0"
         repeat {

@@ -32,6 +32,12 @@ struct RefreshBenchmark: AsyncParsableCommand {
     @Option(help: "baton-load's event-loop threads.")
     var threads = 1
 
+    @Option(help: "Live families preloaded for the large-keyspace refresh run, next to 10,000 (0: skip both).")
+    var families = 1_000_000
+
+    @Option(help: "Pairs of runs (warning, info) measuring the default log level's cost (0: skip).")
+    var logLevelRuns = 3
+
     @Option(help: "Where the report goes (a new folder per run).")
     var results = "loadtest/results"
 
@@ -51,8 +57,13 @@ struct RefreshBenchmark: AsyncParsableCommand {
         print("starting baton cluster --workers \(workers) (embedded Redis, AOF on)…")
         let cluster = try await BenchCluster.start(baton: binaries + "/baton", workers: workers, directory: directory)
         do {
-            let report = try await measure(cluster, load: binaries + "/baton-load", directory: directory, limits: limits)
+            var report = try await measure(cluster, load: binaries + "/baton-load", directory: directory, limits: limits)
             await cluster.stop()
+            if logLevelRuns > 0 {
+                report.logLevel = try await LogLevelCost.measure(
+                    baton: binaries + "/baton", load: binaries + "/baton-load", workers: workers, runs: logLevelRuns,
+                    seconds: min(seconds, 10), arguments: loadArguments, directory: directory)
+            }
             try LimitsBenchmark.write(report, to: directory + "/bench.json")
             report.printSummary()
             print("report: \(directory)/bench.json, charts: closed-*.svg, open.svg")
@@ -63,11 +74,15 @@ struct RefreshBenchmark: AsyncParsableCommand {
         }
     }
 
+    /// baton-load's options shared by every run (target and token apart).
+    private var loadArguments: [String] {
+        ["--users", String(users), "--connections", String(connections), "--threads", String(threads), "--no-progress"]
+    }
+
     private func measure(_ cluster: BenchCluster, load: String, directory: String,
                          limits: LimitsReport) async throws -> BenchReport {
         let memoryBefore = try await RedisMemory.read(cluster)
-        let common = ["--url", cluster.url, "--admin-token-file", cluster.adminTokenFile, "--users", String(users),
-                      "--connections", String(connections), "--threads", String(threads), "--no-progress"]
+        let common = ["--url", cluster.url, "--admin-token-file", cluster.adminTokenFile] + loadArguments
         print("warming up for \(warmup) s…")
         _ = try await LoadRun.run(load, ["run", "--scenario", "refresh", "--duration", "\(warmup)s"] + common,
                                   json: directory + "/warmup.json", cluster: cluster)
@@ -85,9 +100,22 @@ struct RefreshBenchmark: AsyncParsableCommand {
             load, ["run", "--scenario", "refresh", "--rate", String(rate), "--duration", "\(seconds)s",
                    "--plot", directory + "/open.svg"] + common,
             json: directory + "/open.json", cluster: cluster)
+        var others: [String: LoadRun] = [:]
+        for (name, mix) in [("sessions", "create=1"), ("introspections", "introspect=1")] {
+            print("\(name), closed loop (mixed scenario, \(mix)): \(seconds) s…")
+            others[name] = try await LoadRun.run(
+                load, ["run", "--scenario", "mixed", "--mix", mix, "--duration", "\(seconds)s"] + common,
+                json: directory + "/\(name).json", cluster: cluster)
+        }
         let memoryAfter = try await RedisMemory.read(cluster)
+        let scale = families > 0 ? try await FamilyScale.measure(cluster, large: max(families, 20_000)) { name in
+            print("closed loop with \(name): \(seconds) s…")
+            return try await LoadRun.run(load, ["run", "--scenario", "refresh", "--duration", "\(seconds)s"] + common,
+                                         json: directory + "/\(name).json", cluster: cluster)
+        } : nil
         return BenchReport(workers: workers, users: users, connections: connections, threads: threads, seconds: seconds,
-                           closed: closed, open: open,
+                           closed: closed, open: open, sessions: others["sessions"]!, introspections: others["introspections"]!,
+                           families: scale,
                            limits: limits, model: CostModel(limits, loadGenerator: median.loadGeneratorMicroseconds),
                            redisBytesPerFamily: memoryAfter.bytesPerFamily(since: memoryBefore))
     }

@@ -121,7 +121,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         guard (1...256).contains(eventLoops) else { throw ValidationError("--event-loops must be between 1 and 256") }
         NIOSingletons.groupLoopCountSuggestion = eventLoops  // before anything starts the loops
-        try bootstrapLogging(level: logLevel, format: logFormat)
+        let format = try bootstrapLogging(level: logLevel, format: logFormat)
         defer { LogWriter.standardError.flush() }
         var logger = Logger(label: "baton")
         logger[metadataKey: "baton.worker"] = "\(workerID)"
@@ -181,7 +181,8 @@ struct ServeCommand: AsyncParsableCommand {
             logger.info("redis ready", metadata: ["redis.deployment": "\(topology)"])
             let stores = Stores.redis(redis, replicaWait: wait) { metrics.replicaWaitShortfall() }
             let app = try await BatonApplication.build(configuration: configuration, stores: stores, masterSecret: secret,
-                                                       logger: logger, metrics: metrics)
+                                                       logger: logger, metrics: metrics,
+                                                       accessLog: LineAccessLog(logger: logger, format: format, writer: .standardError))
             let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint],
                                                           logger: logger))
             try await group.run()

@@ -140,13 +140,15 @@ func writeSecretFile(_ path: String, _ contents: String) throws {
 }
 
 /// Logging to standard error, at `level`, as text or (`json`) one JSON object per line, written off
-/// the caller's thread (`LogWriter`; `LogWriter.standardError.flush()` before exiting).
-func bootstrapLogging(level: String, format: String) throws {
+/// the caller's thread (`LogWriter`; `LogWriter.standardError.flush()` before exiting). Returns the format.
+@discardableResult
+func bootstrapLogging(level: String, format: String) throws -> LogLine.Format {
     guard let level = Logger.Level(rawValue: level) else { throw ValidationError("unknown --log-level \(level)") }
-    guard let format = LineLogHandler.Format(rawValue: format) else { throw ValidationError("--log-format is text or json") }
+    guard let format = LogLine.Format(rawValue: format) else { throw ValidationError("--log-format is text or json") }
     LoggingSystem.bootstrap { label in
         var handler = LineLogHandler(label: label, format: format, writer: .standardError)
         handler.logLevel = level
         return handler
     }
+    return format
 }

@@ -47,4 +47,46 @@ import Testing
             #expect(!lines.contains { $0.contains("btr1.") || $0.contains("eyJ") || $0.contains(clients.loginSecret) })
         }
     }
+
+    /// The access line of the token path and of a routed request, as `baton serve` writes it in
+    /// each `--log-format`: the worker's own fields and the request's, sorted, milliseconds with
+    /// three decimals.
+    @Test(arguments: ["text", "json"])
+    func accessLinesHaveOneShapeInEachFormat(format: String) async throws {
+        var log = ""
+        var statuses: [Int] = []
+        try await BatonServeProcesses.with(count: 1, extra: ["--log-format", format]) { cluster in
+            statuses.append(try await cluster.refresh("btr1.forged", on: 0).status)
+            statuses.append(try await LoopbackHTTPClient.send("GET", port: cluster.workers[0].port, path: "/healthz?probe=1").status)
+            cluster.workers[0].process.signal(SIGTERM)
+            await cluster.workers[0].process.waitForExit()
+            log = try String(contentsOfFile: cluster.workers[0].logPath, encoding: .utf8)
+        }
+        let expected = [("POST", "/oauth/token", statuses[0]), ("GET", "/healthz", statuses[1])]
+        let lines = log.split(separator: "\n").map(String.init)
+        switch format {
+        case "text":
+            let access = lines.filter { $0.hasSuffix(" [BatonServer] request") && !$0.contains("/readyz") }
+            #expect(access.count == 2, "\(access)")
+            for ((method, path, status), line) in zip(expected, access) {
+                let shape = try Regex(#"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} info baton : baton.worker=\S+ "#
+                                      + #"http.duration_ms=\d+\.\d{3} http.method=\#(method) http.path=\#(path) "#
+                                      + #"http.status=\#(status) \[BatonServer\] request$"#)
+                #expect(line.wholeMatch(of: shape) != nil, "\(line)")
+            }
+        default:
+            let access = lines.compactMap { line in
+                (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: String]
+            }.filter { $0["message"] == "request" && $0["http.path"] != "/readyz" }
+            #expect(access.count == 2, "\(access)")
+            for ((method, path, status), line) in zip(expected, access) {
+                #expect(Set(line.keys) == ["time", "level", "message", "source", "baton.worker", "http.method", "http.path",
+                                           "http.status", "http.duration_ms"])
+                #expect(line["level"] == "info" && line["source"] == "BatonServer")
+                #expect(line["http.method"] == method && line["http.path"] == path && line["http.status"] == String(status))
+                #expect(line["http.duration_ms"]?.wholeMatch(of: /\d+\.\d{3}/) != nil)
+                #expect(line["time"]?.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/) != nil, "\(line)")
+            }
+        }
+    }
 }

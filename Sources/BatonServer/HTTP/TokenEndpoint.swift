@@ -12,7 +12,10 @@ struct TokenEndpoint: Sendable {
     /// The largest body accepted (413 beyond).
     let bodyLimit: Int
     let metrics: BatonMetrics
+    let accessLog: any AccessLog
     let logger: Logger
+
+    private var recorder: RequestRecorder { RequestRecorder(metrics: metrics, accessLog: accessLog, logger: logger) }
 
     /// Answers one request whose body has been read, given its `Content-Type` and `Authorization`;
     /// `bodyTooLarge` when the body went over the limit.
@@ -28,7 +31,7 @@ struct TokenEndpoint: Sendable {
         } catch {
             response = ErrorResponder.response(for: error, logger: logger, metrics: metrics)
         }
-        RequestRecorder(metrics: metrics, logger: logger).record(
+        recorder.record(
             method: "POST", path: Self.path, endpoint: Self.path, status: response.status.code, since: started)
         return response
     }
@@ -53,6 +56,6 @@ struct TokenEndpoint: Sendable {
 
     /// Counts and logs a token request whose client stopped sending before its body was whole.
     func recordAbort() {
-        RequestRecorder(metrics: metrics, logger: logger).aborted(method: "POST", path: Self.path, endpoint: Self.path)
+        recorder.aborted(method: "POST", path: Self.path, endpoint: Self.path)
     }
 }

@@ -5,10 +5,11 @@ import Logging
 /// abandoned (`RequestRecorder`).
 struct ObservabilityMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: BatonMetrics
+    let accessLog: any AccessLog
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
-        let recorder = RequestRecorder(metrics: metrics, logger: context.logger)
+        let recorder = RequestRecorder(metrics: metrics, accessLog: accessLog, logger: context.logger)
         let endpoint = context.endpointPath ?? "unmatched"
         do {
             let response = try await next(request, context)

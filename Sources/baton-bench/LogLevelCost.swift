@@ -1,0 +1,61 @@
+import Foundation
+
+/// What the default log level costs: two `baton cluster`s side by side, one at `warning` and one
+/// at `info` (one access line per request, Baton's default), run in turn under the same refresh
+/// load so that the machine's swings hit both alike. The loss is set from the medians.
+struct LogLevelCost: Encodable {
+    let warning: [LoadRun]
+    let info: [LoadRun]
+    /// Throughput lost at `info`, as a fraction of the `warning` rate (medians).
+    let rateLoss: Double
+    /// Worker CPU per refresh added at `info`, as a fraction (medians of the runs' CPU-µs).
+    let cpuIncrease: Double
+
+    init(warning: [LoadRun], info: [LoadRun]) {
+        self.warning = warning
+        self.info = info
+        rateLoss = 1 - BenchReport.median(of: info).throughput / BenchReport.median(of: warning).throughput
+        cpuIncrease = Self.medianCPU(info) / Self.medianCPU(warning) - 1
+    }
+
+    static func medianCPU(_ runs: [LoadRun]) -> Double {
+        runs.map(\.workerMicroseconds).sorted()[runs.count / 2]
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case warning, info
+        case rateLoss = "rate_loss_at_info"
+        case cpuIncrease = "worker_cpu_increase_at_info"
+    }
+
+    /// `runs` pairs of closed-loop refresh runs of `seconds`, warning then info, each cluster
+    /// warmed up first; `arguments` are baton-load's common ones without `--url` and the token.
+    static func measure(baton: String, load: String, workers: Int, runs: Int, seconds: Int, arguments: [String],
+                        directory: String) async throws -> LogLevelCost {
+        var clusters: [BenchCluster] = []
+        do {
+            for level in ["warning", "info"] {
+                clusters.append(try await BenchCluster.start(baton: baton, workers: workers, directory: directory + "/log-\(level)",
+                                                             logLevel: level))
+            }
+            func run(_ cluster: BenchCluster, _ name: String, _ duration: Int) async throws -> LoadRun {
+                try await LoadRun.run(load, ["run", "--scenario", "refresh", "--duration", "\(duration)s", "--url", cluster.url,
+                                             "--admin-token-file", cluster.adminTokenFile] + arguments,
+                                      json: directory + "/\(name).json", cluster: cluster)
+            }
+            for (cluster, level) in zip(clusters, ["warning", "info"]) { _ = try await run(cluster, "log-\(level)-warmup", 3) }
+            var results: [[LoadRun]] = [[], []]
+            for index in 1...runs {
+                for (slot, level) in ["warning", "info"].enumerated() {
+                    print("log level \(level), run \(index) of \(runs): \(seconds) s…")
+                    results[slot].append(try await run(clusters[slot], "log-\(level)-\(index)", seconds))
+                }
+            }
+            for cluster in clusters { await cluster.stop() }
+            return LogLevelCost(warning: results[0], info: results[1])
+        } catch {
+            for cluster in clusters { await cluster.stop() }
+            throw error
+        }
+    }
+}
