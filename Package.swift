@@ -210,6 +210,9 @@ let package = Package(
             dependencies: [
                 "BatonServer", "BatonAuth", "BatonLocalServers", "BatonTesting", "BatonCore", "BatonCrypto", "BatonStore",
                 "BatonRedis", "BatonSystem",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -5,7 +5,7 @@ import NIOCore
 /// `POST /oauth/token` as one function from a request to a response, with the error mapping,
 /// metrics and log line the router's middleware would add: what `TokenEndpointHandler` runs on
 /// the connection's event loop, outside the router.
-struct TokenEndpoint: Sendable {
+struct TokenEndpoint: TokenAnswering {
     static let path = "/oauth/token"
 
     let controller: OAuthController<BatonRequestContext>

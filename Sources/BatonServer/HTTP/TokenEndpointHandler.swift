@@ -18,7 +18,7 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
     typealias OutboundIn = IOData
     typealias OutboundOut = IOData
 
-    private let endpoint: TokenEndpoint
+    private let endpoint: any TokenAnswering
     /// The executor of the connection's event loop, which answers run on.
     private let executor: EventLoopExecutor
     private let serverName: String
@@ -63,7 +63,7 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private var timer: Scheduled<Void>?
     private var timerDue = NIODeadline.distantFuture
 
-    init(endpoint: TokenEndpoint, executor: EventLoopExecutor, serverName: String, workerID: String?,
+    init(endpoint: any TokenAnswering, executor: EventLoopExecutor, serverName: String, workerID: String?,
          limits: ConnectionLimits, gauge: ConnectionGauge) {
         self.endpoint = endpoint
         self.executor = executor
@@ -75,7 +75,7 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     /// Adds the handler at the socket's end of the pipeline, and its counter of routed responses
     /// right after NIO's HTTP/1 decoder.
-    static func add(to pipeline: ChannelPipeline.SynchronousOperations, endpoint: TokenEndpoint,
+    static func add(to pipeline: ChannelPipeline.SynchronousOperations, endpoint: any TokenAnswering,
                     executor: EventLoopExecutor, serverName: String, workerID: String?,
                     limits: ConnectionLimits, gauge: ConnectionGauge) throws {
         let handler = TokenEndpointHandler(endpoint: endpoint, executor: executor, serverName: serverName, workerID: workerID,
