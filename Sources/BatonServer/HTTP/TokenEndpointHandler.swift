@@ -7,11 +7,9 @@ import NIOHTTP1
 /// buffer, without llhttp, HTTP part objects, the HTTPTypes conversion, Hummingbird's async
 /// channel, router or middleware, which together cost more than the refresh itself.
 ///
-/// Every other request's bytes go to the decoder unchanged, one framed request at a time, so the
-/// router sees an ordinary HTTP/1.1 stream. HTTP/1.1 answers in request order: a token request
-/// behind a routed one still being answered is routed too (the router has the same endpoint),
-/// and while a token request is in flight later bytes wait. A request this framing does not
-/// understand hands the connection to the decoder for good.
+/// Every decision is `TokenPathStateMachine`'s; this handler only does the I/O: it feeds the
+/// machine the channel's events, performs its actions, writes the responses and keeps the
+/// connection's deadline (`ConnectionLimits`) and its place in the worker's `ConnectionGauge`.
 final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -28,32 +26,9 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// Whether this connection was counted in the gauge (and must be counted out).
     private var admitted = false
 
-    /// Bytes received and not yet framed, answered or passed on.
-    private var unread: ByteBuffer?
-    /// The token request being answered.
-    private var answering: RequestFrame?
-    /// The rest of a routed request's body still to pass on as it arrives.
-    private var forwarding = 0
-    /// The rest of a refused (too large) body still to drop.
-    private var discarding = 0
-    /// Set once a request could not be framed: from then on every byte goes to the decoder.
-    private var passingThrough = false
-    /// What the decoder has read and the router answered since then, for the deadlines.
-    private var passedThrough = (heads: 0, ends: 0, responses: 0, bytesSinceEnd: false)
-    /// Set once a request to switch protocols was refused: the connection is closing, and every
-    /// later byte is dropped.
-    private var refusedAll = false
-    /// A request to switch protocols waits for the routed responses ahead of it to be written.
-    private var refusalWaiting = false
-    /// Routed requests whose response has not been written completely yet (`RoutedMessageObserver`).
-    private var routedInFlight = 0
-    /// Pipelined bytes past which reads pause while an answer is in flight.
-    private static let unreadLimit = 64 * 1024
-    private var readHeld = false
-    private var inputClosedHeld = false
-    /// A socket error raised while a token request was being answered, passed on afterwards.
-    private var errorHeld: (any Error)?
-    private var closeHeld: (mode: CloseMode, promise: EventLoopPromise<Void>?)?
+    private var machine: TokenPathStateMachine
+    /// The promise of a close the machine held while an answer was in flight.
+    private var heldClosePromise: EventLoopPromise<Void>?
     private var context: ChannelHandlerContext?
     /// The connection's phase and since when, for its deadline (`ConnectionLimits`).
     private var phase = ConnectionPhase.idle
@@ -71,6 +46,7 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
         self.workerID = workerID
         self.limits = limits
         self.gauge = gauge
+        machine = TokenPathStateMachine(bodyLimit: endpoint.bodyLimit)
     }
 
     /// Adds the handler at the socket's end of the pipeline, and its counter of routed responses
@@ -92,7 +68,8 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
     func channelActive(context: ChannelHandlerContext) {
         guard gauge.admit(limit: limits.maxConnections) else {
             endpoint.recordRefusedConnection()
-            answerAndClose(HTTPError.tooManyConnections, context: context)
+            machine.refuseAll()
+            answerAndClose(HTTPError.tooManyConnections, minorVersion: 1, context: context)
             return
         }
         admitted = true
@@ -115,94 +92,102 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
         self.context = nil
     }
 
-    // MARK: Inbound
+    // MARK: Events in, actions out
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if refusedAll { return }
-        if passingThrough, unread == nil, answering == nil {
-            passedThrough.bytesSinceEnd = true
-            context.fireChannelRead(data)
-            updatePhase(context: context)
-            return
-        }
-        var bytes = unwrapInboundIn(data)
-        if unread == nil {
-            unread = bytes
-        } else {
-            unread!.writeBuffer(&bytes)
-        }
-        if answering == nil {
-            _ = consumeUnread(context: context)
+        switch machine.bytesRead(unwrapInboundIn(data)) {
+        case .drop: return
+        case .passOn: context.fireChannelRead(data)
+        case .buffered: performActions(context: context)
         }
         updatePhase(context: context)
     }
 
-    /// Frames, answers or passes on the bytes received, in order, until an answer starts or more
-    /// bytes are needed. Returns whether bytes went to the decoder.
-    private func consumeUnread(context: ChannelHandlerContext) -> Bool {
-        var passedOn = false
-        while answering == nil, var bytes = unread {
-            unread = nil  // keeps `bytes` uniquely referenced while it is read from
-            if discarding > 0 {
-                let dropped = min(discarding, bytes.readableBytes)
-                bytes.moveReaderIndex(forwardBy: dropped)
-                discarding -= dropped
-            } else if passingThrough || forwarding > 0 {
-                let length = passingThrough ? bytes.readableBytes : min(forwarding, bytes.readableBytes)
-                if !passingThrough { forwarding -= length }
-                context.fireChannelRead(wrapInboundOut(bytes.readSlice(length: length)!))
-                passedOn = true
-            } else {
-                switch bytes.withUnsafeReadableBytes(RequestFrame.read) {
-                case .incomplete:
-                    unread = bytes
-                    return passedOn
-                case .unframeable:
-                    passingThrough = true
-                    passedThrough.bytesSinceEnd = true
-                case .frame(let frame) where frame.isTokenRequest && routedInFlight == 0:
-                    if frame.contentLength > endpoint.bodyLimit {
-                        bytes.moveReaderIndex(forwardBy: frame.headLength)
-                        discarding = frame.contentLength
-                        answer(frame, body: ByteBuffer(), bodyTooLarge: true, context: context)
-                    } else if bytes.readableBytes < frame.length {
-                        unread = bytes
-                        return passedOn
-                    } else {
-                        bytes.moveReaderIndex(forwardBy: frame.headLength)
-                        answer(frame, body: bytes.readSlice(length: frame.contentLength)!, bodyTooLarge: false, context: context)
-                    }
-                case .frame(let frame) where frame.contentLength > endpoint.bodyLimit && routedInFlight == 0:
-                    // Refused at once, as the router would after reading the limit's worth.
-                    bytes.moveReaderIndex(forwardBy: frame.headLength)
-                    discarding = frame.contentLength
-                    endpoint.recordOversizedRoutedRequest()
-                    context.writeAndFlush(wrapOutboundOut(.byteBuffer(encode(.error(HTTPError.bodyTooLarge), for: frame,
-                                                                             allocator: context.channel.allocator))), promise: nil)
-                    if !frame.keepAlive {
-                        closeRefusingAll(context: context)
-                        return passedOn
-                    }
-                case .frame(let frame):
-                    routedInFlight += 1
-                    forwarding = frame.length
-                case .switchingProtocols(let frame) where routedInFlight == 0:
-                    refuseSwitchingProtocols(frame, context: context)
-                    return passedOn
-                case .switchingProtocols:
-                    // Answered in order, once the routed responses ahead of it are written.
-                    unread = bytes
-                    refusalWaiting = true
-                    return passedOn
-                }
-            }
-            if bytes.readableBytes > 0 { unread = bytes }
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard case .some(.inputClosed) = event as? ChannelEvent else {
+            context.fireUserInboundEventTriggered(event)
+            return
         }
-        return passedOn
+        machine.inputClosed()
+        performActions(context: context)
     }
 
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if machine.errorCaught(error) { context.fireErrorCaught(error) }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if machine.readRequested() { context.read() }
+    }
+
+    /// The router's connection handling closes idle connections (graceful shutdown); it does not
+    /// see a token request being answered, so that close waits for the answer.
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        if machine.closeRequested(mode) {
+            context.close(mode: mode, promise: promise)
+        } else {
+            heldClosePromise = promise
+        }
+    }
+
+    /// Called by `RoutedMessageObserver` when the decoder has read a routed request's head.
+    fileprivate func routedRequestStarted() {
+        machine.routedRequestStarted()
+        if let context { updatePhase(context: context) }
+    }
+
+    /// Called by `RoutedMessageObserver` when the decoder has read a routed request whole.
+    fileprivate func routedRequestEnded() {
+        machine.routedRequestEnded()
+        if let context { updatePhase(context: context) }
+    }
+
+    /// Called by `RoutedMessageObserver` when a routed response has been written completely.
+    fileprivate func routedResponseEnded() {
+        machine.routedResponseEnded()
+        guard let context else { return }
+        performActions(context: context)
+        updatePhase(context: context)
+    }
+
+    /// Does what the machine says until it waits for an event.
+    private func performActions(context: ChannelHandlerContext) {
+        while let action = machine.next() {
+            switch action {
+            case .forward(let bytes):
+                context.fireChannelRead(wrapInboundOut(bytes))
+            case .forwardReadComplete:
+                context.fireChannelReadComplete()
+            case .answer(let frame, let body, let bodyTooLarge):
+                answer(frame, body: body, bodyTooLarge: bodyTooLarge, context: context)
+            case .refuseOversized(let frame, let close):
+                endpoint.recordOversizedRoutedRequest()
+                context.writeAndFlush(wrapOutboundOut(.byteBuffer(encode(.error(HTTPError.bodyTooLarge), for: frame,
+                                                                         allocator: context.channel.allocator))), promise: nil)
+                if close { context.close(promise: nil) }
+            case .answerAndClose(let error, let minorVersion):
+                answerAndClose(error, minorVersion: minorVersion, context: context)
+            case .abortAndClose(let minorVersion):
+                endpoint.recordAbort()
+                answerAndClose(ClientAbort.answer, minorVersion: minorVersion, context: context)
+            case .closeRefusingAll:
+                context.close(promise: nil)
+            case .close(let mode):
+                let promise = heldClosePromise
+                heldClosePromise = nil
+                context.close(mode: mode, promise: promise)
+            case .fireInputClosed:
+                context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+            case .fireError(let error):
+                context.fireErrorCaught(error)
+            case .read:
+                context.read()
+            }
+        }
+    }
+
+    /// Runs the endpoint in a task on the connection's event loop; its answer comes back to `write`.
     private func answer(_ frame: RequestFrame, body: ByteBuffer, bodyTooLarge: Bool, context: ChannelHandlerContext) {
-        answering = frame
         let endpoint = self.endpoint
         let address = context.channel.remoteAddress
         let eventLoop = context.eventLoop
@@ -219,38 +204,12 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     private func write(_ response: EndpointResponse) {
-        guard let request = answering, let context else { return }
-        answering = nil
+        guard let context, let request = machine.answerReady() else { return }
         context.writeAndFlush(wrapOutboundOut(.byteBuffer(encode(response, for: request, allocator: context.channel.allocator))),
                               promise: nil)
-
-        if let held = closeHeld {
-            closeHeld = nil
-            context.close(mode: request.keepAlive ? held.mode : .all, promise: held.promise)
-            return
-        }
-        if !request.keepAlive {
-            context.close(promise: nil)
-            return
-        }
         // Requests pipelined behind this one, in order; one may start another answer. The
         // router's async channel hands reads on at read-complete, so that follows bytes passed on.
-        if consumeUnread(context: context) {
-            context.fireChannelReadComplete()
-        }
-        guard answering == nil else { return }
-        if let error = errorHeld {
-            errorHeld = nil
-            context.fireErrorCaught(error)
-        }
-        if inputClosedHeld {
-            inputClosedHeld = false
-            closeInput(context: context)
-        }
-        if readHeld {
-            readHeld = false
-            context.read()
-        }
+        performActions(context: context)
         updatePhase(context: context)
     }
 
@@ -287,94 +246,19 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
         return buffer
     }
 
-    /// The client finished sending: a token request it left without its whole body is refused
-    /// (400, `ClientAbort`) and the connection closed; anything else left unread (past a refused
-    /// body's rest) goes to the decoder, which sees the end of input after it.
-    private func closeInput(context: ChannelHandlerContext) {
-        if !passingThrough, forwarding == 0, discarding == 0, let bytes = unread,
-           case .frame(let frame) = bytes.withUnsafeReadableBytes(RequestFrame.read), frame.isTokenRequest {
-            // A whole token request would have been answered already: this one's body is short.
-            endpoint.recordAbort()
-            answerAndClose(ClientAbort.answer, minorVersion: frame.minorVersion, context: context)
-            return
-        }
-        passingThrough = true
-        if consumeUnread(context: context) {
-            context.fireChannelReadComplete()
-        }
-        context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        guard case .some(.inputClosed) = event as? ChannelEvent else {
-            context.fireUserInboundEventTriggered(event)
-            return
-        }
-        if answering != nil {
-            inputClosedHeld = true
-        } else {
-            closeInput(context: context)
-        }
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if answering != nil {
-            errorHeld = error
-        } else {
-            context.fireErrorCaught(error)
-        }
-    }
-
-    /// Called by `RoutedMessageObserver` when the decoder has read a routed request's head.
-    fileprivate func routedRequestStarted() {
-        guard passingThrough else { return }
-        passedThrough.heads += 1
-        if let context { updatePhase(context: context) }
-    }
-
-    /// Called by `RoutedMessageObserver` when the decoder has read a routed request whole.
-    fileprivate func routedRequestEnded() {
-        guard passingThrough else { return }
-        passedThrough.ends += 1
-        passedThrough.bytesSinceEnd = false
-        if let context { updatePhase(context: context) }
-    }
-
-    /// Called by `RoutedMessageObserver` when a routed response has been written completely.
-    fileprivate func routedResponseEnded() {
-        routedInFlight = max(0, routedInFlight - 1)
-        if passingThrough { passedThrough.responses += 1 }
-        guard let context else { return }
-        if routedInFlight == 0, refusalWaiting {
-            refusalWaiting = false
-            _ = consumeUnread(context: context)
-        }
-        updatePhase(context: context)
+    /// Writes `error` as the connection's last answer (`Connection: close` on HTTP/1.1) and closes.
+    private func answerAndClose(_ error: HTTPError, minorVersion: Int, context: ChannelHandlerContext) {
+        let frame = RequestFrame(isTokenRequest: false, minorVersion: minorVersion, headLength: 0, contentLength: 0, keepAlive: false)
+        context.writeAndFlush(wrapOutboundOut(.byteBuffer(encode(.error(error), for: frame, allocator: context.channel.allocator))),
+                              promise: nil)
+        context.close(promise: nil)
     }
 
     // MARK: Deadlines
 
-    /// Where the connection is now: reading a body (the client's move), serving (the server's),
-    /// reading a head, or idle.
-    private var currentPhase: ConnectionPhase {
-        if passingThrough, unread == nil, answering == nil { return passedThroughPhase }
-        if forwarding > 0 || discarding > 0 { return .readingBody }
-        if answering != nil || routedInFlight > 0 || passingThrough || refusalWaiting || refusedAll { return .serving }
-        guard let unread, unread.readableBytes > 0 else { return .idle }
-        if case .frame = unread.withUnsafeReadableBytes(RequestFrame.read) { return .readingBody }
-        return .readingHead
-    }
-
-    /// The phase of a connection handed to the decoder for good, from what it decoded and answered.
-    private var passedThroughPhase: ConnectionPhase {
-        if passedThrough.heads > passedThrough.ends { return .readingBody }
-        if passedThrough.ends > passedThrough.responses { return .serving }
-        return passedThrough.bytesSinceEnd ? .readingHead : .idle
-    }
-
     /// Notes a change of phase; moves the timer earlier if the new phase's deadline comes sooner.
     private func updatePhase(context: ChannelHandlerContext) {
-        let now = currentPhase
+        let now = machine.phase
         guard now != phase else { return }
         phase = now
         phaseSince = .now()
@@ -406,56 +290,9 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
             return
         }
         endpoint.recordTimeout(phase)
-        guard phase != .idle, forwarding == 0, !passingThrough else {
-            closeRefusingAll(context: context)
-            return
-        }
-        // The client is mid-request and the router has not seen it: say why before closing.
-        var minorVersion = 1
-        if let unread, case .frame(let partial) = unread.withUnsafeReadableBytes(RequestFrame.read) {
-            minorVersion = partial.minorVersion
-        }
-        answerAndClose(HTTPError.requestTimeout, minorVersion: minorVersion, context: context)
-    }
-
-    /// Answers a request to switch protocols with 400 and closes the connection: Baton speaks
-    /// HTTP/1.1 only, and requests pipelined behind it are never left waiting.
-    private func refuseSwitchingProtocols(_ frame: RequestFrame, context: ChannelHandlerContext) {
-        answerAndClose(HTTPError.switchingProtocols, minorVersion: frame.minorVersion, context: context)
-    }
-
-    /// Writes `error` as the connection's last answer (`Connection: close` on HTTP/1.1) and closes.
-    private func answerAndClose(_ error: HTTPError, minorVersion: Int = 1, context: ChannelHandlerContext) {
-        let frame = RequestFrame(isTokenRequest: false, minorVersion: minorVersion, headLength: 0, contentLength: 0, keepAlive: false)
-        context.writeAndFlush(wrapOutboundOut(.byteBuffer(encode(.error(error), for: frame, allocator: context.channel.allocator))),
-                              promise: nil)
-        closeRefusingAll(context: context)
-    }
-
-    /// Closes the connection, dropping what is unread and every byte still to come.
-    private func closeRefusingAll(context: ChannelHandlerContext) {
-        refusedAll = true
-        unread = nil
-        context.close(promise: nil)
-    }
-
-    // MARK: Outbound
-
-    func read(context: ChannelHandlerContext) {
-        if answering != nil || refusalWaiting, (unread?.readableBytes ?? 0) >= Self.unreadLimit {
-            readHeld = true
-        } else {
-            context.read()
-        }
-    }
-
-    /// The router's connection handling closes idle connections (graceful shutdown); it does not
-    /// see a token request being answered, so that close waits for the answer.
-    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
-        if answering != nil, mode != .input {
-            closeHeld = (mode, promise)
-        } else {
-            context.close(mode: mode, promise: promise)
+        switch machine.timedOut(in: phase) {
+        case .answerAndClose(let error, let minorVersion): answerAndClose(error, minorVersion: minorVersion, context: context)
+        default: context.close(promise: nil)
         }
     }
 }
