@@ -1,11 +1,7 @@
-import BatonCore
-import BatonStore
 import Hummingbird
-import Logging
 
-/// Turns every error into an RFC 6749 §5.2 JSON response: Baton's own errors as they are, the
-/// store being away as 503 `temporarily_unavailable`, framework errors (404, 405, 413) into their
-/// OAuth shape, and anything unforeseen into a logged 500 that says nothing of its cause.
+/// Turns every error of a routed request into an RFC 6749 §5.2 JSON response (`ErrorResponder`);
+/// a client that stopped sending is passed on as `ClientAbort`.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: BatonMetrics
 
@@ -15,45 +11,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch where ClientAbort.caused(error) {
             throw ClientAbort()
         } catch {
-            return Response(ErrorResponder.response(for: error, logger: context.logger, metrics: metrics))
-        }
-    }
-}
-
-/// The response an error becomes, for the router's middleware and the token endpoint's
-/// event-loop path alike.
-enum ErrorResponder {
-    static func response(for error: any Error, logger: Logger, metrics: BatonMetrics) -> EndpointResponse {
-        switch error {
-        case let error as BatonError:
-            if let debug = error.debug {
-                logger.info("request refused", metadata: ["baton.error": "\(error.code.rawValue)", "baton.debug": "\(debug)"])
-            }
-            return .error(error)
-        case let error as HTTPError:
-            return .error(error)
-        case let error as StoreError:
-            metrics.redisError(error.kind)
-            guard error.code == .unavailable else {
-                logger.error("store error", metadata: ["redis.error": "\(error)"])
-                return .error(BatonError(.serverError, hint: "internal error"))
-            }
-            logger.warning("redis unavailable", metadata: ["redis.error": "\(error)"])
-            return .error(BatonError(.temporarilyUnavailable, hint: "the session store is unavailable; retry shortly"))
-        case let error as any HTTPResponseError:
-            return translate(error.status)
-        default:
-            logger.error("unexpected error", metadata: ["error": "\(error)"])
-            return .error(BatonError(.serverError, hint: "internal error"))
-        }
-    }
-
-    private static func translate(_ status: HTTPResponse.Status) -> EndpointResponse {
-        switch status {
-        case .notFound: return .error(BatonError(.notFound, hint: "no such endpoint"))
-        case .methodNotAllowed: return .error(HTTPError.methodNotAllowed)
-        case .contentTooLarge: return .error(HTTPError.bodyTooLarge)
-        default: return .error(BatonError(.invalidRequest, hint: "the request is malformed"))
+            return Response(ErrorResponder(metrics: metrics, logger: context.logger).response(for: error))
         }
     }
 }

@@ -29,7 +29,7 @@ struct TokenEndpoint: TokenAnswering {
             let token = try await controller.token(authorization: authorization, body: body, from: address)
             response = .token(token)
         } catch {
-            response = ErrorResponder.response(for: error, logger: logger, metrics: metrics)
+            response = ErrorResponder(metrics: metrics, logger: logger).response(for: error)
         }
         recorder.record(
             method: "POST", path: Self.path, endpoint: Self.path, status: response.status.code, since: started)
