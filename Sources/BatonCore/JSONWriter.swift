@@ -34,13 +34,14 @@ public struct JSONWriter: Sendable {
     /// Adds an integer member.
     public mutating func member(_ name: String, _ value: Int64) {
         key(name)
-        bytes += Array(String(value).utf8)
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        DecimalDigits.append(value.magnitude, to: &bytes)
     }
 
     /// Adds a boolean member.
     public mutating func member(_ name: String, _ value: Bool) {
         key(name)
-        bytes += Array((value ? "true" : "false").utf8)
+        bytes += (value ? "true" : "false").utf8
     }
 
     /// Adds a member whose value is already valid JSON.
@@ -58,8 +59,9 @@ public struct JSONWriter: Sendable {
     }
 
     /// Closes the object and returns its bytes.
-    public func finish() -> [UInt8] {
-        bytes + [UInt8(ascii: "}")]
+    public consuming func finish() -> [UInt8] {
+        bytes.append(UInt8(ascii: "}"))
+        return bytes
     }
 
     private mutating func key(_ name: String) {

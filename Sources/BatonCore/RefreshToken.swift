@@ -52,18 +52,23 @@ public struct RefreshToken: Sendable, Equatable {
         bytes.append(UInt8(ascii: "|"))
         bytes += familyID
         bytes.append(UInt8(ascii: "|"))
-        bytes += decimal(generation)
+        DecimalDigits.append(generation, to: &bytes)
         return bytes
     }
 
     /// The token's text, as handed to the client.
     public var serialized: [UInt8] {
-        var bytes = Self.prefix
-        bytes.reserveCapacity(110)
-        for part in [masterKeyID, shard, familyID, Self.decimal(generation)] {
-            bytes += part
-            bytes.append(UInt8(ascii: "."))
-        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Self.prefix.count + masterKeyID.count + shard.count + familyID.count + mac.count + 24)
+        bytes += Self.prefix
+        bytes += masterKeyID
+        bytes.append(UInt8(ascii: "."))
+        bytes += shard
+        bytes.append(UInt8(ascii: "."))
+        bytes += familyID
+        bytes.append(UInt8(ascii: "."))
+        DecimalDigits.append(generation, to: &bytes)
+        bytes.append(UInt8(ascii: "."))
         bytes += mac
         return bytes
     }
@@ -108,14 +113,9 @@ public struct RefreshToken: Sendable, Equatable {
 
     /// `value` in decimal ASCII.
     public static func decimal(_ value: UInt64) -> [UInt8] {
-        if value == 0 { return [UInt8(ascii: "0")] }
-        var digits: [UInt8] = []
-        var rest = value
-        while rest > 0 {
-            digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
-            rest /= 10
-        }
-        return digits.reversed()
+        var bytes: [UInt8] = []
+        DecimalDigits.append(value, to: &bytes)
+        return bytes
     }
 
     /// Canonical decimal only: no sign, no leading zeros, at most 15 digits (exact in a Lua number).

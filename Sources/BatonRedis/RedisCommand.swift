@@ -26,6 +26,16 @@ public struct RedisCommand: Sendable, Hashable {
         for argument in arguments { append(argument) }
     }
 
+    /// Starts a command whose arguments, to be appended, come to about `bytes` bytes (the name
+    /// included) in `arguments` arguments: one allocation each for the bytes and their ends.
+    public init(_ name: String, reservingBytes bytes: Int, arguments: Int) {
+        storage = []
+        storage.reserveCapacity(bytes)
+        ends = []
+        ends.reserveCapacity(arguments + 1)
+        append(name)
+    }
+
     /// Appends a text argument (UTF-8).
     public mutating func append(_ argument: String) {
         storage.append(contentsOf: argument.utf8)

@@ -1,3 +1,4 @@
+import BatonCore
 import BatonServer
 import BatonSystem
 import Logging
@@ -45,8 +46,8 @@ struct LineAccessLog: AccessLog {
             case .fixed(let key, let value): line.field(key, value)
             case .method: line.field(AccessLogLine.method, method)
             case .path: line.field(AccessLogLine.path, path)
-            case .status: line.field(AccessLogLine.status) { DecimalText.append(Int64(status), to: &$0) }
-            case .duration: line.field(AccessLogLine.duration) { DecimalText.appendMilliseconds(duration, to: &$0) }
+            case .status: line.field(AccessLogLine.status) { DecimalDigits.append(UInt64(max(0, status)), to: &$0) }
+            case .duration: line.field(AccessLogLine.duration) { Milliseconds.append(duration, to: &$0) }
             }
         }
         writer.write(line.finish())

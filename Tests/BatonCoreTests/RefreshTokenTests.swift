@@ -22,6 +22,12 @@ import Testing
     @Test func decimalEncodingIsCanonical() {
         #expect(RefreshToken.decimal(0) == Array("0".utf8))
         #expect(RefreshToken.decimal(1_000_000_007) == Array("1000000007".utf8))
+        for value: UInt64 in [1, 9, 10, 99, 100, 101, 999_999_999_999_999, .max] {
+            #expect(RefreshToken.decimal(value) == Array(String(value).utf8))
+        }
+        var appended = Array("gen=".utf8)
+        DecimalDigits.append(42, to: &appended)
+        #expect(appended == Array("gen=42".utf8))
         #expect(RefreshToken.parseDecimal(Array("007".utf8)) == nil)
         #expect(RefreshToken.parseDecimal(Array("0".utf8)) == 0)
         #expect(RefreshToken.parseDecimal(Array("999999999999999".utf8)) == 999_999_999_999_999)

@@ -65,7 +65,10 @@ extension RedisClient {
     }
 
     private static func evalsha(_ sha: String, _ keys: [String], _ arguments: [String]) -> RedisCommand {
-        var command = RedisCommand("EVALSHA", sha, String(keys.count))
+        let bytes = keys.reduce(0) { $0 + $1.utf8.count } + arguments.reduce(0) { $0 + $1.utf8.count }
+        var command = RedisCommand("EVALSHA", reservingBytes: 7 + sha.utf8.count + 2 + bytes, arguments: 2 + keys.count + arguments.count)
+        command.append(sha)
+        command.append(String(keys.count))
         for key in keys { command.append(key) }
         for argument in arguments { command.append(argument) }
         return command

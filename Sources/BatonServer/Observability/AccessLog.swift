@@ -17,7 +17,7 @@ public enum AccessLogLine {
     public static let method = "http.method"
     public static let path = "http.path"
     public static let status = "http.status"
-    /// Milliseconds with three decimals (`DecimalText.appendMilliseconds`).
+    /// Milliseconds with three decimals (`Milliseconds.append`).
     public static let duration = "http.duration_ms"
 }
 
@@ -34,7 +34,7 @@ public struct LoggerAccessLog: AccessLog {
 
     public func request(method: String, path: String, status: Int, duration: Duration) {
         var milliseconds: [UInt8] = []
-        DecimalText.appendMilliseconds(duration, to: &milliseconds)
+        Milliseconds.append(duration, to: &milliseconds)
         logger.info("\(AccessLogLine.message)", metadata: [
             AccessLogLine.method: "\(method)",
             AccessLogLine.path: "\(path)",
