@@ -29,6 +29,11 @@ struct BenchReport: Encodable {
     /// Per worker and closed run: resident KiB at the start, at the end, and the most seen.
     var workerResidentKiB: [[Int]] { closed.flatMap(\.workerResidentKiB).map { [$0.start, $0.end, $0.peak] } }
 
+    /// The median of the runs' worker CPU-µs per request.
+    static func medianWorkerCPU(_ runs: [LoadRun]) -> Double {
+        runs.map(\.workerMicroseconds).sorted()[runs.count / 2]
+    }
+
     /// The run of median throughput among `runs`.
     static func median(of runs: [LoadRun]) -> LoadRun {
         runs.sorted { $0.throughput < $1.throughput }[runs.count / 2]
@@ -37,7 +42,7 @@ struct BenchReport: Encodable {
     /// Whether every run passed its correctness checks.
     var passed: Bool {
         closed.allSatisfy(\.passed) && open.passed && sessions.passed && introspections.passed
-            && (families.map { $0.smallRun.passed && $0.largeRun.passed } ?? true)
+            && (families.map { ($0.smallRuns + $0.largeRuns).allSatisfy(\.passed) } ?? true)
             && (logLevel.map { ($0.warning + $0.info).allSatisfy(\.passed) } ?? true)
     }
 
@@ -78,23 +83,24 @@ struct BenchReport: Encodable {
 
     private var familyRows: [[String]] {
         guard let families else { return [] }
-        let f = LimitsBenchmark.format
-        return [
-            ["Baton refresh, \(families.small) families", f(families.smallRun.throughput, 0), f(families.smallRun.latency.p50, 2),
-             f(families.smallRun.latency.p99, 2), f(families.smallRun.workerMicroseconds, 1) + " (worker)"],
-            ["Baton refresh, \(families.large) families", f(families.largeRun.throughput, 0), f(families.largeRun.latency.p50, 2),
-             f(families.largeRun.latency.p99, 2), f(families.largeRun.workerMicroseconds, 1) + " (worker)"],
-        ]
+        return [(families.small, families.smallRuns), (families.large, families.largeRuns)].map { count, runs in
+            medianRow("Baton refresh, \(count) live families", runs)
+        }
     }
 
     private var logLevelRows: [[String]] {
         guard let logLevel else { return [] }
-        let f = LimitsBenchmark.format
         return [("warning", logLevel.warning), ("info", logLevel.info)].map { level, runs in
-            let median = Self.median(of: runs)
-            return ["Baton refresh, --log-level \(level) (median of \(runs.count))", f(median.throughput, 0), f(median.latency.p50, 2),
-                    f(median.latency.p99, 2), f(LogLevelCost.medianCPU(runs), 1) + " (worker)"]
+            medianRow("Baton refresh, --log-level \(level)", runs)
         }
+    }
+
+    /// A row for interleaved runs: the median run's rate and latency, the median worker CPU.
+    private func medianRow(_ name: String, _ runs: [LoadRun]) -> [String] {
+        let f = LimitsBenchmark.format
+        let median = Self.median(of: runs)
+        return ["\(name) (median of \(runs.count))", f(median.throughput, 0), f(median.latency.p50, 2), f(median.latency.p99, 2),
+                f(Self.medianWorkerCPU(runs), 1) + " (worker)"]
     }
 
     /// The one table: Baton next to the machine's limits and the cost model.
@@ -131,8 +137,9 @@ struct BenchReport: Encodable {
                      median.throughput / floor.refreshesPerSecond, median.workerMicroseconds, floor.serverCPUMicroseconds))
         if let redisBytesPerFamily { print(String(format: "Redis memory per family made by the runs' users (with their rotations): %.0f bytes", redisBytesPerFamily)) }
         if let families {
-            print(String(format: "with %d live families Baton refreshes at %.2f of its rate with %d; Redis holds %.0f bytes per family (preloaded in %.0f s)",
-                         families.large, families.ratio, families.small, families.bytesPerFamily, families.preloadSeconds))
+            print(String(format: "with %d live families Baton refreshes at %.2f of its rate with %d (%d interleaved pairs); Redis holds %.0f bytes per family (preloaded in %.0f s)",
+                         families.large, families.ratio, families.small, families.smallRuns.count, families.bytesPerFamily,
+                         families.preloadSeconds))
         }
         if let logLevel {
             print(String(format: "log level info (the default) against warning, %d interleaved pairs: %.1f %% of the rate lost, worker CPU per refresh %+.1f %%",

@@ -1,51 +1,92 @@
+import BatonRedis
 import Foundation
 
-/// Whether the refresh rate holds as Redis fills: closed-loop refresh runs with 10,000 live
-/// families preloaded and then with `large` (1,000,000 by default), and Redis memory per family
-/// from the second preload. The families are made by Baton's own session-creation script
-/// (`BenchFamilies`), one user each, alive for a year.
+/// Whether the refresh rate holds as Redis fills: two `baton cluster`s side by side, one whose
+/// Redis holds 10,000 live families and one holding `large` (1,000,000 by default), run in turn
+/// under the same refresh load so that the machine's swings hit both alike; and Redis memory per
+/// family from the large preload. The families are made by Baton's own session-creation script
+/// (`BenchFamilies`), one user each, alive for a year. Each run starts once neither Redis is
+/// rewriting its AOF (a preload of a million families sets off rewrites that would otherwise
+/// land in a run).
 struct FamilyScale: Encodable {
     let small: Int
     let large: Int
-    let smallRun: LoadRun
-    let largeRun: LoadRun
-    /// Redis `used_memory` per family added by the second preload.
+    let smallRuns: [LoadRun]
+    let largeRuns: [LoadRun]
+    /// Redis `used_memory` per family added by the large preload.
     let bytesPerFamily: Double
-    /// Seconds the second preload took.
+    /// Seconds the large preload took.
     let preloadSeconds: Double
-    /// The large run's rate over the small one's.
+    /// The large runs' median rate over the small ones'.
     let ratio: Double
 
     enum CodingKeys: String, CodingKey {
-        case small = "families_small", large = "families_large", smallRun = "run_small", largeRun = "run_large"
+        case small = "families_small", large = "families_large", smallRuns = "runs_small", largeRuns = "runs_large"
         case bytesPerFamily = "redis_bytes_per_family", preloadSeconds = "preload_s", ratio = "rate_ratio_large_to_small"
     }
 
-    /// Preloads `small` families into the cluster's Redis, runs `run`, preloads up to `large`,
-    /// runs it again.
-    static func measure(_ cluster: BenchCluster, small: Int = 10_000, large: Int,
-                        run: (String) async throws -> LoadRun) async throws -> FamilyScale {
-        let redis = try await cluster.redis()
+    /// `runs` pairs of closed-loop refresh runs of `seconds`, small then large; `arguments` are
+    /// baton-load's common ones without `--url` and the token.
+    static func measure(baton: String, load: String, workers: Int, small: Int = 10_000, large: Int, runs: Int, seconds: Int,
+                        arguments: [String], directory: String) async throws -> FamilyScale {
+        var clusters: [BenchCluster] = []
         do {
             let now = Int64(Date().timeIntervalSince1970 * 1000)
-            print("preloading \(small) families…")
-            try await BenchFamilies.prepare(0..<small, now: now, redis: redis)
-            let smallRun = try await run("families-\(small)")
-            let before = try await RedisMemory.usedBytes(redis)
-            print("preloading up to \(large) families…")
-            let started = ContinuousClock.now
-            try await BenchFamilies.prepare(small..<large, now: now, redis: redis)
-            let preload = ContinuousClock.now - started
-            let after = try await RedisMemory.usedBytes(redis)
-            let largeRun = try await run("families-\(large)")
-            await redis.shutdown()
-            return FamilyScale(small: small, large: large, smallRun: smallRun, largeRun: largeRun,
-                               bytesPerFamily: Double(after - before) / Double(large - small),
+            var memory = (before: 0, after: 0)
+            var preload = Duration.zero
+            for count in [small, large] {
+                let cluster = try await BenchCluster.start(baton: baton, workers: workers, directory: directory + "/families-\(count)")
+                clusters.append(cluster)
+                print("preloading \(count) families…")
+                let redis = try await cluster.redis()
+                do {
+                    let before = try await RedisMemory.usedBytes(redis)
+                    let started = ContinuousClock.now
+                    try await BenchFamilies.prepare(0..<count, now: now, redis: redis)
+                    if count == large {
+                        preload = ContinuousClock.now - started
+                        memory = (before, try await RedisMemory.usedBytes(redis))
+                    }
+                    await redis.shutdown()
+                } catch {
+                    await redis.shutdown()
+                    throw error
+                }
+            }
+            func run(_ cluster: BenchCluster, _ name: String, _ duration: Int) async throws -> LoadRun {
+                for cluster in clusters { try await waitUntilNotRewriting(cluster) }
+                return try await LoadRun.run(load, ["run", "--scenario", "refresh", "--duration", "\(duration)s", "--url", cluster.url,
+                                                    "--admin-token-file", cluster.adminTokenFile] + arguments,
+                                             json: directory + "/\(name).json", cluster: cluster)
+            }
+            for (cluster, count) in zip(clusters, [small, large]) { _ = try await run(cluster, "families-\(count)-warmup", 3) }
+            var results: [[LoadRun]] = [[], []]
+            for index in 1...runs {
+                for (slot, count) in [small, large].enumerated() {
+                    print("refresh with \(count) live families, run \(index) of \(runs): \(seconds) s…")
+                    results[slot].append(try await run(clusters[slot], "families-\(count)-\(index)", seconds))
+                }
+            }
+            for cluster in clusters { await cluster.stop() }
+            return FamilyScale(small: small, large: large, smallRuns: results[0], largeRuns: results[1],
+                               bytesPerFamily: Double(memory.after - memory.before) / Double(large),
                                preloadSeconds: Double(preload.components.seconds) + Double(preload.components.attoseconds) / 1e18,
-                               ratio: largeRun.throughput / smallRun.throughput)
+                               ratio: BenchReport.median(of: results[1]).throughput / BenchReport.median(of: results[0]).throughput)
         } catch {
-            await redis.shutdown()
+            for cluster in clusters { await cluster.stop() }
             throw error
+        }
+    }
+
+    /// Waits (up to two minutes) until the cluster's Redis has no AOF rewrite running or scheduled.
+    private static func waitUntilNotRewriting(_ cluster: BenchCluster) async throws {
+        let redis = try await cluster.redis()
+        defer { Task { await redis.shutdown() } }
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline {
+            let info = try await redis.send("INFO", "persistence").string ?? ""
+            if info.contains("aof_rewrite_in_progress:0"), info.contains("aof_rewrite_scheduled:0") { return }
+            try await Task.sleep(for: .milliseconds(200))
         }
     }
 }

@@ -15,11 +15,7 @@ struct LogLevelCost: Encodable {
         self.warning = warning
         self.info = info
         rateLoss = 1 - BenchReport.median(of: info).throughput / BenchReport.median(of: warning).throughput
-        cpuIncrease = Self.medianCPU(info) / Self.medianCPU(warning) - 1
-    }
-
-    static func medianCPU(_ runs: [LoadRun]) -> Double {
-        runs.map(\.workerMicroseconds).sorted()[runs.count / 2]
+        cpuIncrease = BenchReport.medianWorkerCPU(info) / BenchReport.medianWorkerCPU(warning) - 1
     }
 
     enum CodingKeys: String, CodingKey {

@@ -32,7 +32,7 @@ struct RefreshBenchmark: AsyncParsableCommand {
     @Option(help: "baton-load's event-loop threads.")
     var threads = 1
 
-    @Option(help: "Live families preloaded for the large-keyspace refresh run, next to 10,000 (0: skip both).")
+    @Option(help: "Live families preloaded for the large-keyspace refresh runs, next to 10,000 (0: skip both).")
     var families = 1_000_000
 
     @Option(help: "Pairs of runs (warning, info) measuring the default log level's cost (0: skip).")
@@ -59,6 +59,11 @@ struct RefreshBenchmark: AsyncParsableCommand {
         do {
             var report = try await measure(cluster, load: binaries + "/baton-load", directory: directory, limits: limits)
             await cluster.stop()
+            if families > 0 {
+                report.families = try await FamilyScale.measure(
+                    baton: binaries + "/baton", load: binaries + "/baton-load", workers: workers, large: max(families, 20_000),
+                    runs: 3, seconds: min(seconds, 10), arguments: loadArguments, directory: directory)
+            }
             if logLevelRuns > 0 {
                 report.logLevel = try await LogLevelCost.measure(
                     baton: binaries + "/baton", load: binaries + "/baton-load", workers: workers, runs: logLevelRuns,
@@ -108,14 +113,8 @@ struct RefreshBenchmark: AsyncParsableCommand {
                 json: directory + "/\(name).json", cluster: cluster)
         }
         let memoryAfter = try await RedisMemory.read(cluster)
-        let scale = families > 0 ? try await FamilyScale.measure(cluster, large: max(families, 20_000)) { name in
-            print("closed loop with \(name): \(seconds) s…")
-            return try await LoadRun.run(load, ["run", "--scenario", "refresh", "--duration", "\(seconds)s"] + common,
-                                         json: directory + "/\(name).json", cluster: cluster)
-        } : nil
         return BenchReport(workers: workers, users: users, connections: connections, threads: threads, seconds: seconds,
                            closed: closed, open: open, sessions: others["sessions"]!, introspections: others["introspections"]!,
-                           families: scale,
                            limits: limits, model: CostModel(limits, loadGenerator: median.loadGeneratorMicroseconds),
                            redisBytesPerFamily: memoryAfter.bytesPerFamily(since: memoryBefore))
     }
