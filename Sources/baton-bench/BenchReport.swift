@@ -34,6 +34,11 @@ struct BenchReport: Encodable {
         runs.map(\.workerMicroseconds).sorted()[runs.count / 2]
     }
 
+    /// The median over interleaved pairs of `runs[i].value / baselines[i].value`.
+    static func medianRatio(_ runs: [LoadRun], to baselines: [LoadRun], _ value: KeyPath<LoadRun, Double>) -> Double {
+        zip(runs, baselines).map { $0[keyPath: value] / $1[keyPath: value] }.sorted()[runs.count / 2]
+    }
+
     /// The run of median throughput among `runs`.
     static func median(of runs: [LoadRun]) -> LoadRun {
         runs.sorted { $0.throughput < $1.throughput }[runs.count / 2]

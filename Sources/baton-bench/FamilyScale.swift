@@ -17,7 +17,7 @@ struct FamilyScale: Encodable {
     let bytesPerFamily: Double
     /// Seconds the large preload took.
     let preloadSeconds: Double
-    /// The large runs' median rate over the small ones'.
+    /// The large run's rate over the small one's, the median over the pairs.
     let ratio: Double
 
     enum CodingKeys: String, CodingKey {
@@ -71,7 +71,7 @@ struct FamilyScale: Encodable {
             return FamilyScale(small: small, large: large, smallRuns: results[0], largeRuns: results[1],
                                bytesPerFamily: Double(memory.after - memory.before) / Double(large),
                                preloadSeconds: Double(preload.components.seconds) + Double(preload.components.attoseconds) / 1e18,
-                               ratio: BenchReport.median(of: results[1]).throughput / BenchReport.median(of: results[0]).throughput)
+                               ratio: BenchReport.medianRatio(results[1], to: results[0], \.throughput))
         } catch {
             for cluster in clusters { await cluster.stop() }
             throw error

@@ -2,20 +2,21 @@ import Foundation
 
 /// What the default log level costs: two `baton cluster`s side by side, one at `warning` and one
 /// at `info` (one access line per request, Baton's default), run in turn under the same refresh
-/// load so that the machine's swings hit both alike. The loss is set from the medians.
+/// load so that the machine's swings hit both alike. The loss is the median of the pairs' ratios.
 struct LogLevelCost: Encodable {
     let warning: [LoadRun]
     let info: [LoadRun]
-    /// Throughput lost at `info`, as a fraction of the `warning` rate (medians).
+    /// Throughput lost at `info`, as a fraction of the `warning` rate: the median over the pairs
+    /// of each pair's ratio (a pair runs minutes apart from the next, not seconds).
     let rateLoss: Double
-    /// Worker CPU per refresh added at `info`, as a fraction (medians of the runs' CPU-µs).
+    /// Worker CPU per refresh added at `info`, as a fraction (the median of the pairs' ratios).
     let cpuIncrease: Double
 
     init(warning: [LoadRun], info: [LoadRun]) {
         self.warning = warning
         self.info = info
-        rateLoss = 1 - BenchReport.median(of: info).throughput / BenchReport.median(of: warning).throughput
-        cpuIncrease = BenchReport.medianWorkerCPU(info) / BenchReport.medianWorkerCPU(warning) - 1
+        rateLoss = 1 - BenchReport.medianRatio(info, to: warning, \.throughput)
+        cpuIncrease = BenchReport.medianRatio(info, to: warning, \.workerMicroseconds) - 1
     }
 
     enum CodingKeys: String, CodingKey {

@@ -36,7 +36,7 @@ struct RefreshBenchmark: AsyncParsableCommand {
     var families = 1_000_000
 
     @Option(help: "Pairs of runs (warning, info) measuring the default log level's cost (0: skip).")
-    var logLevelRuns = 3
+    var logLevelRuns = 5
 
     @Option(help: "Where the report goes (a new folder per run).")
     var results = "loadtest/results"
