@@ -23,6 +23,8 @@ public final class RedisClient: Sendable {
     private let waitsPausedUntil = Atomic<UInt64>(0)
     /// Whether a caller is asking the server how many replicas it has (one at a time).
     private let countingReplicas = Atomic<Bool>(false)
+    /// Whether the server last said it had fewer online replicas than a write asked to wait for.
+    private let replicasMissing = Atomic<Bool>(false)
 
     /// Creates the client and starts connecting in the background.
     public init(
@@ -66,31 +68,44 @@ public final class RedisClient: Sendable {
     ///
     /// A `WAIT` blocks its connection, and every command pipelined behind it, until it returns. So
     /// when one comes back short and the server has fewer online replicas than asked (as just after
-    /// a failover), waits on this server stop for `ReplicaWait.pauseAfterShortfall`: writes go alone
-    /// meanwhile and report 0 acknowledgements; then the next write waits again. A shortfall from
+    /// a failover), writes to this server go without `WAIT` and report 0 acknowledgements; once a
+    /// second (`ReplicaWait.pauseAfterShortfall`) the server is asked again (`INFO replication`,
+    /// which blocks nothing), and waits resume when its replicas are back. A shortfall from
     /// replicas that are online but slow pauses nothing: the next write waits for them again.
     func send(_ command: RedisCommand, asking: Bool, waitingFor wait: ReplicaWait) async throws -> AcknowledgedReply {
-        if NIODeadline.now().uptimeNanoseconds < waitsPausedUntil.load(ordering: .relaxed) {
+        guard await mayWait(for: wait) else {
             return AcknowledgedReply(value: try await connection().send(command, asking: asking), replicasAcknowledged: 0)
         }
         let (value, waitReply) = try await connection().send(command, asking: asking, followedBy: wait.command,
                                                              followerTimeout: wait.timeout)
         let reply = AcknowledgedReply(value: value, waitReply: waitReply)
-        if reply.replicasAcknowledged < wait.replicas { await pauseWaitsIfReplicasAreMissing(wait) }
+        if reply.replicasAcknowledged < wait.replicas { _ = await checkReplicas(for: wait) }
         return reply
     }
 
-    /// Asks the server (`INFO replication`) how many replicas are online and pauses its waits when
-    /// fewer than `wait` asks for, or when it cannot tell. One caller asks at a time; others carry on.
-    private func pauseWaitsIfReplicasAreMissing(_ wait: ReplicaWait) async {
+    /// Whether a write may send `WAIT`: not while paused, and once a pause is over only after the
+    /// server says its replicas are back.
+    private func mayWait(for wait: ReplicaWait) async -> Bool {
+        if NIODeadline.now().uptimeNanoseconds < waitsPausedUntil.load(ordering: .relaxed) { return false }
+        guard replicasMissing.load(ordering: .relaxed) else { return true }
+        return await checkReplicas(for: wait)
+    }
+
+    /// Asks the server (`INFO replication`) how many replicas are online: when fewer than `wait`
+    /// asks for (or when it cannot tell) pauses its waits and returns false. One caller asks at a
+    /// time; the others meanwhile write without waiting (false).
+    private func checkReplicas(for wait: ReplicaWait) async -> Bool {
         guard countingReplicas.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
-        else { return }
+        else { return false }
         defer { countingReplicas.store(false, ordering: .releasing) }
         let info = try? await connection().send(RedisCommand("INFO", "replication")).string
-        if info.map(ReplicaWait.onlineReplicas(inReplicationInfo:)) ?? 0 < wait.replicas {
+        let enough = info.map(ReplicaWait.onlineReplicas(inReplicationInfo:)) ?? 0 >= wait.replicas
+        replicasMissing.store(!enough, ordering: .relaxed)
+        if !enough {
             waitsPausedUntil.store((NIODeadline.now() + TimeAmount(ReplicaWait.pauseAfterShortfall)).uptimeNanoseconds,
                                    ordering: .relaxed)
         }
+        return enough
     }
 
     /// Sends a command given as text arguments, e.g. `send("SET", "key", "value")`.
