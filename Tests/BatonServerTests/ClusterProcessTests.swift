@@ -80,8 +80,10 @@ import Testing
         print("cluster kill -9 under load: \(refreshes) refreshes, \(outcomes.map(\.retries).reduce(0, +)) retried requests, chains lost \(outcomes.map(\.refused).reduce(0, +))")
         #expect(outcomes.allSatisfy { $0.refused == 0 })
         #expect(refreshes > 10)  // the chains kept moving (49 in 3 s once, with the whole suite running)
-        let log = try String(contentsOfFile: data + "/cluster.log", encoding: .utf8)
-        #expect(log.contains("worker exited; restarting"))
+        // The supervisor's lines reach the file from its log writer thread, a few milliseconds later.
+        try await poll("the supervisor to log the restart", timeout: .seconds(5)) {
+            ((try? String(contentsOfFile: data + "/cluster.log", encoding: .utf8)) ?? "").contains("worker exited; restarting")
+        }
 
         supervisor.signal(SIGTERM)
         #expect(await supervisor.waitForExit() == 0)

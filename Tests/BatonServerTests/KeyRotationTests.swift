@@ -212,8 +212,11 @@ import Testing
             let active = try #require(ready.json["active_kid"] as? String)
             let jwks = try await LoopbackHTTPClient.send("GET", port: worker.port, path: "/.well-known/jwks.json")
             #expect(jwks.text.contains(active) && !jwks.text.contains("forged") && !jwks.text.contains("garbage"))
-            let log = try String(contentsOfFile: worker.logPath, encoding: .utf8)
-            #expect(log.contains("cannot be unsealed") && log.contains("does not decode"))
+            // Log lines reach the file from the worker's log writer thread, a few milliseconds later.
+            try await poll("the worker to log both bad records", timeout: .seconds(5)) {
+                let log = (try? String(contentsOfFile: worker.logPath, encoding: .utf8)) ?? ""
+                return log.contains("cannot be unsealed") && log.contains("does not decode")
+            }
             await redis.shutdown()
 
             let wrongSecret = try MasterSecret.generate().base64
