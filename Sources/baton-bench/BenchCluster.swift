@@ -61,6 +61,11 @@ final class BenchCluster: Sendable {
         return client
     }
 
+    /// Stops every one of `clusters`.
+    static func stop(_ clusters: [BenchCluster]) async {
+        for cluster in clusters { await cluster.stop() }
+    }
+
     /// SIGTERM: the supervisor drains the workers, then stops Redis.
     func stop() async {
         supervisor.signal(SIGTERM)

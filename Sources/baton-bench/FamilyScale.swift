@@ -25,8 +25,7 @@ struct FamilyScale: Encodable {
         case bytesPerFamily = "redis_bytes_per_family", preloadSeconds = "preload_s", ratio = "rate_ratio_large_to_small"
     }
 
-    /// `runs` pairs of closed-loop refresh runs of `seconds`, small then large; `arguments` are
-    /// baton-load's common ones without `--url` and the token.
+    /// `runs` pairs of closed-loop refresh runs of `seconds`, small then large (`InterleavedRuns`).
     static func measure(baton: String, load: String, workers: Int, small: Int = 10_000, large: Int, runs: Int, seconds: Int,
                         arguments: [String], directory: String) async throws -> FamilyScale {
         var clusters: [BenchCluster] = []
@@ -53,27 +52,18 @@ struct FamilyScale: Encodable {
                     throw error
                 }
             }
-            func run(_ cluster: BenchCluster, _ name: String, _ duration: Int) async throws -> LoadRun {
+            let results = try await InterleavedRuns(load: load, arguments: arguments, directory: directory).run(
+                on: clusters, names: ["families-\(small)", "families-\(large)"], rounds: runs, seconds: seconds
+            ) {
                 for cluster in clusters { try await waitUntilNotRewriting(cluster) }
-                return try await LoadRun.run(load, ["run", "--scenario", "refresh", "--duration", "\(duration)s", "--url", cluster.url,
-                                                    "--admin-token-file", cluster.adminTokenFile] + arguments,
-                                             json: directory + "/\(name).json", cluster: cluster)
             }
-            for (cluster, count) in zip(clusters, [small, large]) { _ = try await run(cluster, "families-\(count)-warmup", 3) }
-            var results: [[LoadRun]] = [[], []]
-            for index in 1...runs {
-                for (slot, count) in [small, large].enumerated() {
-                    print("refresh with \(count) live families, run \(index) of \(runs): \(seconds) s…")
-                    results[slot].append(try await run(clusters[slot], "families-\(count)-\(index)", seconds))
-                }
-            }
-            for cluster in clusters { await cluster.stop() }
+            await BenchCluster.stop(clusters)
             return FamilyScale(small: small, large: large, smallRuns: results[0], largeRuns: results[1],
                                bytesPerFamily: Double(memory.after - memory.before) / Double(large),
                                preloadSeconds: Double(preload.components.seconds) + Double(preload.components.attoseconds) / 1e18,
                                ratio: BenchReport.medianRatio(results[1], to: results[0], \.throughput))
         } catch {
-            for cluster in clusters { await cluster.stop() }
+            await BenchCluster.stop(clusters)
             throw error
         }
     }

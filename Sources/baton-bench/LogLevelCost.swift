@@ -25,8 +25,7 @@ struct LogLevelCost: Encodable {
         case cpuIncrease = "worker_cpu_increase_at_info"
     }
 
-    /// `runs` pairs of closed-loop refresh runs of `seconds`, warning then info, each cluster
-    /// warmed up first; `arguments` are baton-load's common ones without `--url` and the token.
+    /// `runs` pairs of closed-loop refresh runs of `seconds`, warning then info (`InterleavedRuns`).
     static func measure(baton: String, load: String, workers: Int, runs: Int, seconds: Int, arguments: [String],
                         directory: String) async throws -> LogLevelCost {
         var clusters: [BenchCluster] = []
@@ -35,23 +34,12 @@ struct LogLevelCost: Encodable {
                 clusters.append(try await BenchCluster.start(baton: baton, workers: workers, directory: directory + "/log-\(level)",
                                                              logLevel: level))
             }
-            func run(_ cluster: BenchCluster, _ name: String, _ duration: Int) async throws -> LoadRun {
-                try await LoadRun.run(load, ["run", "--scenario", "refresh", "--duration", "\(duration)s", "--url", cluster.url,
-                                             "--admin-token-file", cluster.adminTokenFile] + arguments,
-                                      json: directory + "/\(name).json", cluster: cluster)
-            }
-            for (cluster, level) in zip(clusters, ["warning", "info"]) { _ = try await run(cluster, "log-\(level)-warmup", 3) }
-            var results: [[LoadRun]] = [[], []]
-            for index in 1...runs {
-                for (slot, level) in ["warning", "info"].enumerated() {
-                    print("log level \(level), run \(index) of \(runs): \(seconds) s…")
-                    results[slot].append(try await run(clusters[slot], "log-\(level)-\(index)", seconds))
-                }
-            }
-            for cluster in clusters { await cluster.stop() }
+            let results = try await InterleavedRuns(load: load, arguments: arguments, directory: directory)
+                .run(on: clusters, names: ["log-warning", "log-info"], rounds: runs, seconds: seconds)
+            await BenchCluster.stop(clusters)
             return LogLevelCost(warning: results[0], info: results[1])
         } catch {
-            for cluster in clusters { await cluster.stop() }
+            await BenchCluster.stop(clusters)
             throw error
         }
     }

@@ -105,16 +105,16 @@ struct RefreshBenchmark: AsyncParsableCommand {
             load, ["run", "--scenario", "refresh", "--rate", String(rate), "--duration", "\(seconds)s",
                    "--plot", directory + "/open.svg"] + common,
             json: directory + "/open.json", cluster: cluster)
-        var others: [String: LoadRun] = [:]
-        for (name, mix) in [("sessions", "create=1"), ("introspections", "introspect=1")] {
+        func mixed(_ name: String, _ mix: String) async throws -> LoadRun {
             print("\(name), closed loop (mixed scenario, \(mix)): \(seconds) s…")
-            others[name] = try await LoadRun.run(
-                load, ["run", "--scenario", "mixed", "--mix", mix, "--duration", "\(seconds)s"] + common,
-                json: directory + "/\(name).json", cluster: cluster)
+            return try await LoadRun.run(load, ["run", "--scenario", "mixed", "--mix", mix, "--duration", "\(seconds)s"] + common,
+                                         json: directory + "/\(name).json", cluster: cluster)
         }
+        let sessions = try await mixed("sessions", "create=1")
+        let introspections = try await mixed("introspections", "introspect=1")
         let memoryAfter = try await RedisMemory.read(cluster)
         return BenchReport(workers: workers, users: users, connections: connections, threads: threads, seconds: seconds,
-                           closed: closed, open: open, sessions: others["sessions"]!, introspections: others["introspections"]!,
+                           closed: closed, open: open, sessions: sessions, introspections: introspections,
                            limits: limits, model: CostModel(limits, loadGenerator: median.loadGeneratorMicroseconds),
                            redisBytesPerFamily: memoryAfter.bytesPerFamily(since: memoryBefore))
     }

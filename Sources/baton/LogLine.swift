@@ -52,24 +52,37 @@ struct LogLine {
 
     /// Adds a field whose value is text.
     mutating func field(_ key: String, _ value: String) {
-        field(key) { $0 += value.utf8 }
+        appendKey(key)
+        switch format {
+        case .text: bytes += value.utf8
+        case .json: JSONWriter.appendString(value.utf8, to: &bytes)
+        }
     }
 
     /// Adds a field whose value `write` appends as UTF-8 (for `json`, escaped afterwards).
     mutating func field(_ key: String, _ write: (inout [UInt8]) -> Void) {
+        appendKey(key)
+        switch format {
+        case .text:
+            write(&bytes)
+        case .json:
+            var value: [UInt8] = []
+            write(&value)
+            JSONWriter.appendString(value, to: &bytes)
+        }
+    }
+
+    /// ` key=` or `,"key":`.
+    private mutating func appendKey(_ key: String) {
         switch format {
         case .text:
             bytes.append(UInt8(ascii: " "))
             bytes += key.utf8
             bytes.append(UInt8(ascii: "="))
-            write(&bytes)
         case .json:
             bytes.append(UInt8(ascii: ","))
             JSONWriter.appendString(key.utf8, to: &bytes)
             bytes.append(UInt8(ascii: ":"))
-            var value: [UInt8] = []
-            write(&value)
-            JSONWriter.appendString(value, to: &bytes)
         }
     }
 

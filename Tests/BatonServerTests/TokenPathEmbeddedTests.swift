@@ -90,9 +90,8 @@ import Testing
             if !head.isKeepAlive { headers.add(name: "Connection", value: "close") }
             context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
-                if !head.isKeepAlive { context.close(promise: nil) }
-            }
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            if !head.isKeepAlive { context.close(promise: nil) }
         }
     }
 

@@ -81,7 +81,8 @@ struct TokenPathStateMachine {
     /// Routed requests whose response has not been written completely yet.
     private var routedInFlight = 0
     private var readHeld = false
-    private var inputClosedHeld = false
+    /// The client finished sending; handled once no answer is in flight.
+    private var inputClosedPending = false
     private var errorHeld: (any Error)?
     private var closeHeld: CloseMode?
     /// The close that follows the answer just written.
@@ -131,17 +132,10 @@ struct TokenPathStateMachine {
         return request
     }
 
-    /// The client finished sending.
+    /// The client finished sending (handled by `next()` once no answer is in flight).
     mutating func inputClosed() {
-        if answering != nil {
-            inputClosedHeld = true
-        } else {
-            inputClosedHeld = false
-            closeInputPending = true
-        }
+        inputClosedPending = true
     }
-
-    private var closeInputPending = false
 
     /// A socket error: true to pass it on now, false when it waits for the answer in flight.
     mutating func errorCaught(_ error: any Error) -> Bool {
@@ -233,12 +227,8 @@ struct TokenPathStateMachine {
                 errorHeld = nil
                 return .fireError(error)
             }
-            if inputClosedHeld {
-                inputClosedHeld = false
-                closeInputPending = true
-            }
-            if closeInputPending {
-                closeInputPending = false
+            if inputClosedPending {
+                inputClosedPending = false
                 if let abort = closeInput() { return abort }
                 continue
             }
