@@ -6,8 +6,8 @@
 /// throw BatonError(.invalidGrant, hint: "the refresh token is invalid or expired", debug: "family revoked")
 /// ```
 public struct BatonError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The error codes of Baton's rules: OAuth's (RFC 6749 §5.2, RFC 7009 §2.2.1, RFC 6750 §3.1),
-    /// and the admin API's `not_found` and `conflict`. Conditions of HTTP itself (413, 415, 405)
+    /// The error codes of Baton's rules: OAuth's (RFC 6749 §5.2, RFC 7009 §2.2.1, RFC 6750 §3.1,
+    /// RFC 9449 §5 and §8), and the admin API's `not_found` and `conflict`. Conditions of HTTP itself (413, 415, 405)
     /// are `BatonServer`'s `HTTPError`.
     public enum Code: String, Sendable, Equatable {
         case invalidRequest = "invalid_request"
@@ -19,6 +19,8 @@ public struct BatonError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidScope = "invalid_scope"
         case invalidToken = "invalid_token"
         case accessDenied = "access_denied"
+        case invalidDPoPProof = "invalid_dpop_proof"
+        case useDPoPNonce = "use_dpop_nonce"
         case notFound = "not_found"
         case conflict
         case tooManyRequests = "too_many_requests"

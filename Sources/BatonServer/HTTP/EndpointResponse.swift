@@ -73,7 +73,7 @@ extension BatonError {
         case .serverError: return .internalServerError
         case .conflict: return .conflict
         case .invalidRequest, .invalidGrant, .unauthorizedClient, .unsupportedGrantType, .unsupportedTokenType,
-             .invalidScope:
+             .invalidScope, .invalidDPoPProof, .useDPoPNonce:
             return .badRequest
         }
     }
