@@ -11,6 +11,8 @@ public final class DerivedKeys: Sendable {
     let shard: HMACSHA256
     /// Seals signing keys at rest in Redis.
     let keyEncryption: AESGCM
+    /// Authenticates the stateless DPoP nonces (`DPoPNonces`).
+    let dpopNonce: HMACSHA256
 
     /// Derives every key from `secret`.
     public init(_ secret: MasterSecret) throws {
@@ -19,6 +21,7 @@ public final class DerivedKeys: Sendable {
         refreshMAC = try HMACSHA256(key: HKDF.deriveKey(from: secret.bytes, info: "baton refresh token mac v1"))
         shard = try HMACSHA256(key: HKDF.deriveKey(from: secret.bytes, info: "baton subject shard v1"))
         keyEncryption = try AESGCM(key: HKDF.deriveKey(from: secret.bytes, info: "baton signing key encryption v1"))
+        dpopNonce = try HMACSHA256(key: HKDF.deriveKey(from: secret.bytes, info: "baton dpop nonce v1"))
     }
 }
 
