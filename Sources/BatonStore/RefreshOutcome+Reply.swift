@@ -21,7 +21,7 @@ extension RefreshOutcome {
                       claims: parts[5].string, expiresAt: parts[6].int)
         case .reuseDetected:
             self.init(decision: .reuse(current: try generation()), subject: parts.count > 2 ? parts[2].string : nil)
-        case .unknownFamily, .wrongClient, .revoked, .expired, .scopeExceeded:
+        case .unknownFamily, .wrongClient, .revoked, .expired, .scopeExceeded, .dpopRequired, .dpopKeyMismatch, .dpopReplay:
             guard parts.count == 1, let reason = FamilyDecision.RejectReason(rawValue: text) else {
                 throw StoreError.unexpected("refresh script", reply)
             }

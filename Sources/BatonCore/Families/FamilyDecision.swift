@@ -1,6 +1,7 @@
 /// What happens when a refresh token of generation `presented` reaches its family: the decision
-/// table of DESIGN.md §3. The rotation script in Redis implements this same table atomically;
-/// tests hold the script to this model.
+/// table of DESIGN.md §3, with the DPoP binding of §5b. The rotation script in Redis implements
+/// this same table atomically; tests hold the script to this model. `effects(proofPresented:)`
+/// says what the decision writes.
 ///
 /// ```swift
 /// let decision = FamilyDecision.decide(family: record, presented: 7, clientID: "app",
@@ -31,17 +32,33 @@ public enum FamilyDecision: Sendable, Equatable {
         case userRevoked = "revoked"
         /// The request asked for a scope the session was not granted; nothing was rotated.
         case scopeExceeded = "scope_exceeded"
+        /// The family is DPoP-bound and the refresh carried no proof; nothing changed.
+        case dpopRequired = "dpop_required"
+        /// The family is DPoP-bound to another key than the proof's; nothing changed.
+        case dpopKeyMismatch = "dpop_key_mismatch"
+        /// The proof's `jti` was already used with this family within its replay window; nothing changed.
+        case dpopReplay = "dpop_replay"
     }
 
     /// Decides on a refresh. Times are milliseconds since 1970; `grace` 0 disables the grace window.
     /// A `requestedScope` beyond the session's turns an accepted refresh into `.scopeExceeded`
     /// before anything is written, so a bad request never costs the client its token; a replay is
     /// still reuse whatever scope it asks for.
+    ///
+    /// DPoP (RFC 9449): `proof` is the verified proof the request carried, and `proofSeen` whether
+    /// its `jti` is already remembered for this family. Once the family is known to be alive, a
+    /// bound family refuses a refresh without a proof (`.dpopRequired`) or with a proof for another
+    /// key (`.dpopKeyMismatch`), and any family refuses a replayed `jti` (`.dpopReplay`), all before
+    /// reuse detection: a thief without the key can neither refresh nor revoke. A proof that passes
+    /// is remembered whatever follows (`effects(proofPresented:)`). An unbound family accepts a proof
+    /// and stays unbound.
     public static func decide(
         family: FamilyRecord?,
         presented: UInt64,
         clientID: String,
         requestedScope: Scope? = nil,
+        proof: DPoPPresentation? = nil,
+        proofSeen: Bool = false,
         userRevokedAt: Int64?,
         now: Int64,
         graceMilliseconds: Int64
@@ -50,6 +67,11 @@ public enum FamilyDecision: Sendable, Equatable {
         guard family.clientID == clientID else { return .reject(.wrongClient) }
         if let userRevokedAt, family.createdAt <= userRevokedAt { return .reject(.userRevoked) }
         guard now < family.expiresAt else { return .reject(.expired) }
+        if let bound = family.dpopThumbprint {
+            guard let proof else { return .reject(.dpopRequired) }
+            guard proof.thumbprint == bound else { return .reject(.dpopKeyMismatch) }
+        }
+        if proof != nil, proofSeen { return .reject(.dpopReplay) }
         let current = family.generation
         let inGrace = presented + 1 == current && graceMilliseconds > 0 && now - family.rotatedAt <= graceMilliseconds
         guard presented >= current || inGrace else { return .reuse(current: current) }
@@ -76,15 +98,18 @@ public struct FamilyRecord: Sendable, Equatable {
     public var expiresAt: Int64
     /// The scope granted to the session, space-delimited.
     public var scope: String
+    /// The DPoP key thumbprint (`jkt`) the family is bound to for life, or nil if unbound.
+    public var dpopThumbprint: String?
 
     /// Creates a record.
     public init(generation: UInt64, rotatedAt: Int64, clientID: String, createdAt: Int64, expiresAt: Int64,
-                scope: String = "") {
+                scope: String = "", dpopThumbprint: String? = nil) {
         self.generation = generation
         self.rotatedAt = rotatedAt
         self.clientID = clientID
         self.createdAt = createdAt
         self.expiresAt = expiresAt
         self.scope = scope
+        self.dpopThumbprint = dpopThumbprint
     }
 }

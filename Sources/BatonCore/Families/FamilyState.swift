@@ -14,10 +14,12 @@ public struct FamilyState: Sendable, Equatable {
     public var createdAt: Int64
     /// Absolute end (ms since 1970).
     public var expiresAt: Int64
+    /// The DPoP key thumbprint (`jkt`) the family is bound to, or nil if it is unbound.
+    public var dpopThumbprint: String?
 
     /// Creates a family's state.
     public init(session: SessionID, generation: UInt64, clientID: String, subject: String, scope: String,
-                createdAt: Int64, expiresAt: Int64) {
+                createdAt: Int64, expiresAt: Int64, dpopThumbprint: String? = nil) {
         self.session = session
         self.generation = generation
         self.clientID = clientID
@@ -25,6 +27,7 @@ public struct FamilyState: Sendable, Equatable {
         self.scope = scope
         self.createdAt = createdAt
         self.expiresAt = expiresAt
+        self.dpopThumbprint = dpopThumbprint
     }
 }
 

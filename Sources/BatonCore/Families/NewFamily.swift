@@ -16,10 +16,13 @@ public struct NewFamily: Sendable {
     public var expiresAt: Int64
     /// The sliding idle timeout (ms).
     public var idleTimeoutMilliseconds: Int64
+    /// The RFC 7638 thumbprint (`jkt`) of the app's DPoP key (RFC 9449) the family is bound to for
+    /// life, or nil for an unbound family. Every refresh of a bound family needs a proof for that key.
+    public var dpopThumbprint: String?
 
     /// Creates a description of a new family.
     public init(session: SessionID, clientID: String, subject: String, scope: String, authTime: Int64,
-                claims: String, expiresAt: Int64, idleTimeoutMilliseconds: Int64) {
+                claims: String, expiresAt: Int64, idleTimeoutMilliseconds: Int64, dpopThumbprint: String? = nil) {
         self.session = session
         self.clientID = clientID
         self.subject = subject
@@ -28,5 +31,6 @@ public struct NewFamily: Sendable {
         self.claims = claims
         self.expiresAt = expiresAt
         self.idleTimeoutMilliseconds = idleTimeoutMilliseconds
+        self.dpopThumbprint = dpopThumbprint
     }
 }

@@ -19,6 +19,12 @@ public enum RefreshOutcomeLabel: String, Sendable, CaseIterable {
     case unknownFamily = "unknown_family"
     /// The family belongs to another client.
     case wrongClient = "wrong_client"
+    /// The family is DPoP-bound and the refresh carried no proof; nothing changed.
+    case dpopRequired = "dpop_required"
+    /// The proof's key is not the one the family is bound to; nothing changed.
+    case dpopKeyMismatch = "dpop_key_mismatch"
+    /// The proof's `jti` was already used with this family; nothing changed.
+    case dpopReplay = "dpop_replay"
     /// The token was malformed or forged: refused before the store was asked.
     case invalid
 
