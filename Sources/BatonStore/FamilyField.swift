@@ -20,6 +20,8 @@ public enum FamilyField: String, Sendable, CaseIterable {
     case authTime = "a"
     /// Extra access-token claims as JSON object members, or empty.
     case claims = "cl"
+    /// The DPoP key thumbprint (`jkt`, RFC 9449) the family is bound to for life; absent when unbound.
+    case dpopThumbprint = "j"
 
     /// The field name quoted for Lua source.
     var lua: String { "'" + rawValue + "'" }

@@ -1,4 +1,5 @@
 import BatonCore
+import BatonCrypto
 
 /// Every Redis key Baton uses. A user's keys share the hash tag `{<shard>}`, so each script
 /// touches one slot, declares every key it touches in KEYS, and runs unchanged on Redis Cluster;
@@ -7,6 +8,20 @@ public enum KeySchema {
     /// `bt:{<shard>}:fam:<fid>`: one family's record (hash of `FamilyField`s).
     public static func family(_ session: SessionID) -> String {
         "bt:{" + String(decoding: session.shard, as: UTF8.self) + "}:fam:" + String(decoding: session.familyID, as: UTF8.self)
+    }
+
+    /// `bt:{<shard>}:jti:<fid>:<h>`: a DPoP proof's `jti` (RFC 9449 §11.1) remembered for one
+    /// family, in the family's slot, where `h` is the base64url SHA-256 of the `jti` (43 characters,
+    /// so the key's length is bounded whatever the client sent). Not under `:fam:`, so a pattern
+    /// over family records does not catch it.
+    public static func dpopJWTID(_ jwtID: String, of session: SessionID) throws -> String {
+        var key = Array("bt:{".utf8)
+        key += session.shard
+        key += Array("}:jti:".utf8)
+        key += session.familyID
+        key.append(UInt8(ascii: ":"))
+        Base64URL.encode(try SHA256.hash(Array(jwtID.utf8)), into: &key)
+        return String(decoding: key, as: UTF8.self)
     }
 
     /// `bt:{<shard>}:rv`: the logout-everywhere times of the shard's users (hash: subject → ms).

@@ -6,7 +6,7 @@ import BatonRedis
 ///
 /// ```swift
 /// let store = RedisFamilyStore(redis: client)
-/// let outcome = try await store.refresh(session, presented: 3, clientID: "app", requestedScope: nil,
+/// let outcome = try await store.refresh(session, presented: 3, clientID: "app", requestedScope: nil, proof: nil,
 ///                                       now: now, graceMilliseconds: 10_000, idleMilliseconds: 1_209_600_000)
 /// ```
 public struct RedisFamilyStore: Sendable {
@@ -29,7 +29,7 @@ public struct RedisFamilyStore: Sendable {
                 arguments: [
                     String(decoding: family.session.familyID, as: UTF8.self), String(now), family.clientID,
                     family.subject, family.scope, String(family.authTime), family.claims,
-                    String(family.expiresAt), String(family.idleTimeoutMilliseconds),
+                    String(family.expiresAt), String(family.idleTimeoutMilliseconds), family.dpopThumbprint ?? "",
                 ])
         }
         guard let created = reply.int else { throw StoreError.unexpected("create family script", reply) }
@@ -37,18 +37,24 @@ public struct RedisFamilyStore: Sendable {
     }
 
     /// Applies the decision table to a presented generation, atomically, in one round trip. A
-    /// `requestedScope` beyond the session's is refused before anything is written.
-    public func refresh(_ session: SessionID, presented: UInt64, clientID: String, requestedScope: Scope?, now: Int64,
+    /// `requestedScope` beyond the session's is refused before anything is written. `proof` is the
+    /// request's verified DPoP proof, if any: its key is compared with the family's binding and its
+    /// `jti` checked and remembered in the same script.
+    public func refresh(_ session: SessionID, presented: UInt64, clientID: String, requestedScope: Scope?,
+                        proof: DPoPPresentation?, now: Int64,
                         graceMilliseconds: Int64, idleMilliseconds: Int64) async throws -> RefreshOutcome {
+        var keys = [KeySchema.family(session), KeySchema.revocations(shard: session.shard)]
+        var arguments = [
+            String(presented), clientID, String(now), String(graceMilliseconds), String(idleMilliseconds),
+            requestedScope?.description ?? "",
+        ]
+        if let proof {
+            keys.append(try KeySchema.dpopJWTID(proof.jwtID, of: session))
+            arguments += [proof.thumbprint, String(proof.replayWindowMilliseconds)]
+        }
         let reply: RedisValue
         do {
-            reply = try await writes.evaluate(
-                refreshScript, on: redis,
-                keys: [KeySchema.family(session), KeySchema.revocations(shard: session.shard)],
-                arguments: [
-                    String(presented), clientID, String(now), String(graceMilliseconds), String(idleMilliseconds),
-                    requestedScope?.description ?? "",
-                ])
+            reply = try await writes.evaluate(refreshScript, on: redis, keys: keys, arguments: arguments)
         } catch let error as RedisError {
             throw StoreError(error, during: "refresh")
         }
@@ -93,12 +99,13 @@ public struct RedisFamilyStore: Sendable {
         }
         guard let fields = reply.array else { throw StoreError.unexpected("family state script", reply) }
         if fields.isEmpty { return nil }
-        guard fields.count == 6, let generation = fields[0].int, let client = fields[1].string,
+        guard fields.count == 7, let generation = fields[0].int, let client = fields[1].string,
               let subject = fields[2].string, let scope = fields[3].string,
-              let created = fields[4].int, let expires = fields[5].int
+              let created = fields[4].int, let expires = fields[5].int, fields[6] == .null || fields[6].string != nil
         else { throw StoreError.unexpected("family state script", reply) }
+        let thumbprint = fields[6].string  // nil: not DPoP-bound
         return FamilyState(session: session, generation: UInt64(generation), clientID: client, subject: subject,
-                           scope: scope, createdAt: created, expiresAt: expires)
+                           scope: scope, createdAt: created, expiresAt: expires, dpopThumbprint: thumbprint)
     }
 
     /// The live sessions of a user; index entries of dead families are dropped on the way.

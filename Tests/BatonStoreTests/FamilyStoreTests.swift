@@ -21,7 +21,7 @@ import Testing
 
     private func refresh(_ store: RedisFamilyStore, _ session: SessionID, _ generation: UInt64, at time: Int64 = now,
                          client: String = "app", grace: Int64 = 10_000) async throws -> RefreshOutcome {
-        try await store.refresh(session, presented: generation, clientID: client, requestedScope: nil, now: time,
+        try await store.refresh(session, presented: generation, clientID: client, requestedScope: nil, proof: nil, now: time,
                                 graceMilliseconds: grace, idleMilliseconds: 14 * Self.day)
     }
 

@@ -19,7 +19,7 @@ extension TokenService {
         let now = clock.milliseconds()
         let started = ContinuousClock.now
         let outcome = try await families.refresh(
-            session, presented: presented.generation, clientID: client.id, requestedScope: requestedScope, now: now,
+            session, presented: presented.generation, clientID: client.id, requestedScope: requestedScope, proof: nil, now: now,
             graceMilliseconds: Int64(client.policy.gracePeriod) * 1000,
             idleMilliseconds: Int64(client.policy.idleTimeout) * 1000)
         metrics.refreshScriptLatency(ContinuousClock.now - started)

@@ -20,7 +20,7 @@ public struct NewFamily: Sendable {
     /// life, or nil for an unbound family. Every refresh of a bound family needs a proof for that key.
     public var dpopThumbprint: String?
 
-    /// Creates a description of a new family.
+    /// Creates a description of a new family; `dpopThumbprint`, when given, is not empty.
     public init(session: SessionID, clientID: String, subject: String, scope: String, authTime: Int64,
                 claims: String, expiresAt: Int64, idleTimeoutMilliseconds: Int64, dpopThumbprint: String? = nil) {
         self.session = session
@@ -31,6 +31,7 @@ public struct NewFamily: Sendable {
         self.claims = claims
         self.expiresAt = expiresAt
         self.idleTimeoutMilliseconds = idleTimeoutMilliseconds
+        precondition(dpopThumbprint?.isEmpty != true, "a DPoP binding needs a thumbprint")
         self.dpopThumbprint = dpopThumbprint
     }
 }

@@ -6,7 +6,7 @@ private typealias F = FamilyField
 ///
 /// KEYS[1] the family, KEYS[2] the user's session index, KEYS[3] the shard's revocation times.
 /// ARGV: family id, now (ms), client id, subject, scope, auth_time (s), claims (JSON members or
-/// empty), absolute end (ms), idle timeout (ms).
+/// empty), absolute end (ms), idle timeout (ms), DPoP key thumbprint (`jkt`; empty: unbound).
 /// A session created in the same millisecond as a logout-everywhere must outlive it, so the
 /// creation time is at least one past the user's revocation time. Index entries past their
 /// family's end are dropped once the index holds more than 32. Returns the creation time.
@@ -20,6 +20,7 @@ let createFamilyScript = RedisScript("""
     redis.call('HSET', KEYS[1], \(F.generation.lua), '0', \(F.rotatedAt.lua), stamp, \(F.clientID.lua), ARGV[3], \
     \(F.createdAt.lua), stamp, \(F.expiresAt.lua), ARGV[8], \(F.subject.lua), ARGV[4], \(F.scope.lua), ARGV[5], \
     \(F.authTime.lua), ARGV[6], \(F.claims.lua), ARGV[7])
+    if ARGV[10] ~= '' then redis.call('HSET', KEYS[1], \(F.dpopThumbprint.lua), ARGV[10]) end
     redis.call('PEXPIRE', KEYS[1], math.min(tonumber(ARGV[9]), expires - now))
     redis.call('HSET', KEYS[2], ARGV[1], ARGV[8])
     if redis.call('HLEN', KEYS[2]) > 32 then

@@ -38,10 +38,11 @@ let revokeUserScript = RedisScript("""
 /// Whether a family is alive: it exists and was created after the user's revocation time.
 ///
 /// KEYS[1] the family, KEYS[2] the shard's revocation times. Returns
-/// `{generation, client, sub, scope, created, expires}` or an empty array.
+/// `{generation, client, sub, scope, created, expires, jkt}` (`jkt` nil when the family is not
+/// DPoP-bound) or an empty array.
 let familyStateScript = RedisScript("""
     local f = redis.call('HMGET', KEYS[1], \(F.generation.lua), \(F.clientID.lua), \(F.subject.lua), \
-    \(F.scope.lua), \(F.createdAt.lua), \(F.expiresAt.lua))
+    \(F.scope.lua), \(F.createdAt.lua), \(F.expiresAt.lua), \(F.dpopThumbprint.lua))
     if not f[1] then return {} end
     local revoked = redis.call('HGET', KEYS[2], f[3])
     if revoked and tonumber(f[5]) <= tonumber(revoked) then return {} end

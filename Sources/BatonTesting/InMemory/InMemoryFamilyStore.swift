@@ -15,12 +15,20 @@ public final class InMemoryFamilyStore: FamilyStore {
         var idleDeadline: Int64
     }
 
+    /// A remembered DPoP `jti`: its family and the proof's `jti`.
+    private struct ProofID: Hashable {
+        var session: SessionID
+        var jwtID: String
+    }
+
     private struct State {
         var families: [SessionID: Family] = [:]
         /// Logout-everywhere times by shard and subject.
         var revocations: [[UInt8]: [String: Int64]] = [:]
         /// Session indexes by shard and subject: family ids.
         var indexes: [[UInt8]: [String: Set<[UInt8]>]] = [:]
+        /// DPoP `jti`s remembered per family, with when they are forgotten (ms), like the Redis key's TTL.
+        var proofs: [ProofID: Int64] = [:]
         var refreshCalls = 0
     }
 
@@ -48,7 +56,8 @@ public final class InMemoryFamilyStore: FamilyStore {
             let revoked = state.revocations[family.session.shard]?[family.subject] ?? -1
             let created = max(now, revoked + 1)
             let record = FamilyRecord(generation: 0, rotatedAt: created, clientID: family.clientID, createdAt: created,
-                                      expiresAt: family.expiresAt, scope: family.scope)
+                                      expiresAt: family.expiresAt, scope: family.scope,
+                                      dpopThumbprint: family.dpopThumbprint)
             state.families[family.session] = Family(
                 record: record, subject: family.subject, authTime: family.authTime, claims: family.claims,
                 idleDeadline: now + min(family.idleTimeoutMilliseconds, family.expiresAt - now))
@@ -57,7 +66,8 @@ public final class InMemoryFamilyStore: FamilyStore {
         }
     }
 
-    public func refresh(_ session: SessionID, presented: UInt64, clientID: String, requestedScope: Scope?, now: Int64,
+    public func refresh(_ session: SessionID, presented: UInt64, clientID: String, requestedScope: Scope?,
+                        proof: DPoPPresentation?, now: Int64,
                         graceMilliseconds: Int64, idleMilliseconds: Int64) async throws -> RefreshOutcome {
         state.withLock { state in
             state.refreshCalls += 1
@@ -65,10 +75,16 @@ public final class InMemoryFamilyStore: FamilyStore {
                 state.families[session] = nil  // past its idle timeout, as Redis' TTL would have removed it
                 return RefreshOutcome(decision: .reject(.unknownFamily))
             }
+            let proofID = proof.map { ProofID(session: session, jwtID: $0.jwtID) }
+            let proofSeen = proofID.flatMap { state.proofs[$0] }.map { now < $0 } ?? false
             let decision = FamilyDecision.decide(
                 family: family.record, presented: presented, clientID: clientID, requestedScope: requestedScope,
+                proof: proof, proofSeen: proofSeen,
                 userRevokedAt: state.revocations[session.shard]?[family.subject], now: now,
                 graceMilliseconds: graceMilliseconds)
+            if let proof, let proofID, decision.effects(proofPresented: true).remembersProof {
+                state.proofs[proofID] = now + proof.replayWindowMilliseconds
+            }
             let granted = RefreshOutcome(decision: decision, subject: family.subject, scope: family.record.scope,
                                          authTime: family.authTime, claims: family.claims, expiresAt: family.record.expiresAt)
             switch decision {
@@ -117,7 +133,7 @@ public final class InMemoryFamilyStore: FamilyStore {
             if let revoked = state.revocations[session.shard]?[family.subject], family.record.createdAt <= revoked { return nil }
             return FamilyState(session: session, generation: family.record.generation, clientID: family.record.clientID,
                                subject: family.subject, scope: family.record.scope, createdAt: family.record.createdAt,
-                               expiresAt: family.record.expiresAt)
+                               expiresAt: family.record.expiresAt, dpopThumbprint: family.record.dpopThumbprint)
         }
     }
 
