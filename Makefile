@@ -4,7 +4,7 @@ BUILD_FLAGS ?=
 PORT ?= 8080
 ARGS ?=
 
-.PHONY: deps build run test docker-check bench bench-allocations bench-cluster soak bench-redis bench-crypto bench-limits clean
+.PHONY: deps build run test docker-check bench bench-allocations bench-instructions bench-cluster soak bench-redis bench-crypto bench-limits clean
 
 deps:
 	@scripts/install-deps.sh
@@ -57,6 +57,13 @@ LEVEL ?= warning
 bench-allocations: deps
 	for product in baton baton-load baton-bench baton-floor BatonAllocCount; do $(SWIFT) build -c release --product $$product || exit 1; done
 	.build/release/baton-bench allocations --log-level $(LEVEL) $(ARGS)
+
+# Instructions per refresh, session creation and introspection of one worker, and per refresh of
+# baton-floor: callgrind's exact counts (both run under valgrind), which do not move with the
+# machine's load as rates and CPU time do. Takes about five minutes.
+bench-instructions: deps
+	for product in baton baton-load baton-bench baton-floor; do $(SWIFT) build -c release --product $$product || exit 1; done
+	.build/release/baton-bench instructions --log-level $(LEVEL) $(ARGS)
 
 # The refresh scenario on 2 workers over one redis-server and over a Redis Cluster of 3 primaries +
 # 3 replicas (local processes): refreshes/s, worker and per-node Redis CPU-µs per refresh, each

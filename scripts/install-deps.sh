@@ -4,10 +4,11 @@
 # redis-sentinel: the Sentinel topology (redis-sentinel:// URLs). nginx and docker-compose are for
 # the tests: the nginx topology test and `make docker-check`;
 # wrk: with nginx, the HTTP limit of `baton-bench limits`; the reference `baton-load overhead`
-# compares the harness with.
+# compares the harness with; valgrind (callgrind) and binutils (objcopy): the instruction counts of
+# `make bench-instructions`.
 set -euo pipefail
 
-packages=(redis-server redis-tools redis-sentinel libhiredis-dev libssl-dev openssl pkg-config python3-pip nginx docker-compose wrk)
+packages=(redis-server redis-tools redis-sentinel libhiredis-dev libssl-dev openssl pkg-config python3-pip nginx docker-compose wrk valgrind binutils)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

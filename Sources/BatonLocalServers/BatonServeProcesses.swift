@@ -13,10 +13,10 @@ public func builtExecutable(_ name: String, overriddenBy variable: String) -> St
 /// The `baton` executable this package built (or `$BATON_BINARY`).
 public let batonBinary = builtExecutable("baton", overriddenBy: "BATON_BINARY")
 
-/// Waits (up to 20 s) until the Baton process `child` answers `GET /readyz` on `port` with 200;
-/// throws with its log at `logPath` if it exits first.
-public func waitUntilReady(port: Int, _ child: ChildProcess, logPath: String) async throws {
-    try await poll("baton on port \(port) to become ready", timeout: .seconds(20), every: .milliseconds(20)) {
+/// Waits (up to `timeout`) until the Baton process `child` answers `GET /readyz` on `port` with
+/// 200; throws with its log at `logPath` if it exits first.
+public func waitUntilReady(port: Int, _ child: ChildProcess, logPath: String, timeout: Duration = .seconds(20)) async throws {
+    try await poll("baton on port \(port) to become ready", timeout: timeout, every: .milliseconds(20)) {
         guard child.isRunning else {
             let status = ChildProcess.exitCode(await child.waitForExit())
             let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
@@ -77,8 +77,10 @@ public final class BatonServeProcesses: Sendable {
     /// Starts a Redis deployment of `redis` kind (a standalone server append-only if asked, with
     /// `redisArguments`) and `count` workers of `binary` on it with a fresh master secret and admin
     /// token and the issuer `https://baton.test` (plus `extra`, and `environment` added to theirs),
-    /// and waits until every worker is ready.
+    /// and waits until every worker is ready. With a `launcher` (such as valgrind and its options)
+    /// each worker runs under it, given up to `readyTimeout` to start.
     public static func start(count: Int, binary: String = batonBinary, extra: [String] = [], environment: [String: String] = [:],
+                             launcher: [String] = [], readyTimeout: Duration = .seconds(20),
                              appendOnly: Bool = false, redisArguments: [String] = [],
                              redis kind: RedisDeploymentServers.Kind = .standalone) async throws
         -> BatonServeProcesses {
@@ -92,15 +94,17 @@ public final class BatonServeProcesses: Sendable {
         for index in 0..<count {
             let port = try freeLoopbackPort()
             let log = "\(directory)/worker-\(index).log"
-            let process = try ChildProcess.spawn(binary, [
-                "serve", "--port", String(port), "--redis", deployment.url, "--data-dir", directory,
-            ] + arguments, environment: environment, outputPath: log)
+            let command = launcher + [binary, "serve", "--port", String(port), "--redis", deployment.url, "--data-dir", directory]
+            let process = try ChildProcess.spawn(command[0], Array(command.dropFirst()) + arguments, environment: environment,
+                                                 outputPath: log)
             workers.append(Worker(port: port, process: process, logPath: log))
         }
         let processes = BatonServeProcesses(deployment: deployment, directory: directory, workers: workers, masterSecret: masterSecret,
                                             adminToken: adminToken, binary: binary)
         do {
-            for worker in workers { try await waitUntilReady(port: worker.port, worker.process, logPath: worker.logPath) }
+            for worker in workers {
+                try await waitUntilReady(port: worker.port, worker.process, logPath: worker.logPath, timeout: readyTimeout)
+            }
         } catch {
             await processes.stop()
             throw error

@@ -7,7 +7,7 @@ struct BatonBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baton-bench",
         abstract: "Benchmarks of Baton's building blocks next to the machine's own limits.",
-        subcommands: [RefreshBenchmark.self, AllocationBenchmark.self, ClusterBenchmark.self, LimitsBenchmark.self, RedisBenchmark.self, CryptoBenchmark.self]
+        subcommands: [RefreshBenchmark.self, AllocationBenchmark.self, InstructionBenchmark.self, ClusterBenchmark.self, LimitsBenchmark.self, RedisBenchmark.self, CryptoBenchmark.self]
     )
 
     /// The directory this executable was built into, which also holds the package's other

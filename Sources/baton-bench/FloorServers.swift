@@ -12,10 +12,10 @@ struct FloorServers {
 
     var pids: [pid_t] { processes.map(\.pid) }
 
-    /// Starts `count` processes (with `environment` added to theirs) and waits until the port
-    /// accepts connections.
+    /// Starts `count` processes (with `environment` added to theirs, under `launcher` when given,
+    /// such as valgrind) and waits until the port accepts connections.
     static func start(binary: String, count: Int, redisSocket: String, families: Int, lifetime: Duration,
-                      logPath: String, environment: [String: String] = [:]) async throws -> FloorServers {
+                      logPath: String, environment: [String: String] = [:], launcher: [String] = []) async throws -> FloorServers {
         let port = try freeLoopbackPort()
         let arguments = [
             "--port", String(port), "--redis-socket", redisSocket, "--families", String(families),
@@ -24,15 +24,18 @@ struct FloorServers {
             "--client", BenchFamilies.clientID,
         ]
         var processes: [ChildProcess] = []
-        for _ in 0..<count { processes.append(try ChildProcess.spawn(binary, arguments, environment: environment, outputPath: logPath)) }
+        let command = launcher + [binary] + arguments
+        for _ in 0..<count {
+            processes.append(try ChildProcess.spawn(command[0], Array(command.dropFirst()), environment: environment, outputPath: logPath))
+        }
         let servers = FloorServers(processes: processes, port: port, logPath: logPath)
-        for _ in 0..<500 {
+        for _ in 0..<3000 {
             try servers.ensureRunning()
             if RedisServer.canConnect(port: port) { return servers }
             try await Task.sleep(for: .milliseconds(10))
         }
         await servers.stop()
-        throw LocalServerError("baton-floor did not accept connections on port \(port) within 5 s")
+        throw LocalServerError("baton-floor did not accept connections on port \(port) within 30 s")
     }
 
     /// Throws, with the processes' log, if any of them has exited.
