@@ -54,7 +54,16 @@ public struct AccessClaims: Sendable, Equatable {
 
     /// The JSON payload.
     public func json() -> [UInt8] {
-        var json = JSONWriter(capacity: 320 + extraMembers.count)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(320 + extraMembers.count)
+        appendJSON(to: &bytes)
+        return bytes
+    }
+
+    /// Appends the JSON payload to `bytes`.
+    public func appendJSON(to bytes: inout [UInt8]) {
+        var json = JSONWriter(extending: bytes)
+        bytes = []
         json.member("iss", issuer)
         json.member("sub", subject)
         json.member("aud", audience)
@@ -66,6 +75,6 @@ public struct AccessClaims: Sendable, Equatable {
         json.member("jti", jwtID)
         if let authTime { json.member("auth_time", authTime) }
         json.rawMembers(extraMembers)
-        return json.finish()
+        bytes = json.finish()
     }
 }

@@ -17,4 +17,20 @@ public enum DecimalDigits {
             divisor /= 10
         }
     }
+
+    /// Writes `value` in decimal at the start of `buffer` (20 bytes hold any value); returns the
+    /// number of digits written.
+    public static func write(_ value: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var divisor: UInt64 = 1
+        while divisor <= value / 10 { divisor *= 10 }
+        var rest = value
+        var count = 0
+        while divisor > 0 {
+            buffer[count] = UInt8(ascii: "0") + UInt8(rest / divisor)
+            count += 1
+            rest %= divisor
+            divisor /= 10
+        }
+        return count
+    }
 }

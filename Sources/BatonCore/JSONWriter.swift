@@ -19,6 +19,25 @@ public struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: "{"))
     }
 
+    /// Starts an object at the end of `bytes` (which the writer takes over; `finish` hands it back).
+    public init(extending bytes: consuming [UInt8]) {
+        self.bytes = bytes
+        self.bytes.append(UInt8(ascii: "{"))
+    }
+
+    /// Adds a string member whose value `write` appends itself, unescaped: only for values whose
+    /// characters a JSON string holds as they are (a JWS, a refresh token), which are then written
+    /// once, in place. Returns where the value lies in the bytes.
+    public mutating func member(_ name: String, unescaped write: (inout [UInt8]) throws -> Void) rethrows -> Range<Int> {
+        key(name)
+        bytes.append(UInt8(ascii: "\""))
+        let start = bytes.count
+        try write(&bytes)
+        let end = bytes.count
+        bytes.append(UInt8(ascii: "\""))
+        return start..<end
+    }
+
     /// Adds a string member.
     public mutating func member(_ name: String, _ value: String) {
         key(name)

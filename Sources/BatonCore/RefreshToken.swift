@@ -56,11 +56,27 @@ public struct RefreshToken: Sendable, Equatable {
         return bytes
     }
 
-    /// The token's text, as handed to the client.
-    public var serialized: [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(Self.prefix.count + masterKeyID.count + shard.count + familyID.count + mac.count + 24)
-        bytes += Self.prefix
+    /// Calls `body` with the bytes the MAC covers for a family's generation, in a temporary buffer.
+    public static func withSigningInput<Result>(shard: [UInt8], familyID: [UInt8], generation: UInt64,
+                                                _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: shard.count + familyID.count + 22) { buffer in
+            var count = 0
+            for byte in shard { buffer[count] = byte; count += 1 }
+            buffer[count] = UInt8(ascii: "|")
+            count += 1
+            for byte in familyID { buffer[count] = byte; count += 1 }
+            buffer[count] = UInt8(ascii: "|")
+            count += 1
+            count += DecimalDigits.write(generation, into: UnsafeMutableBufferPointer(rebasing: buffer[count...]))
+            return try body(UnsafeBufferPointer(rebasing: buffer[..<count]))
+        }
+    }
+
+    /// Appends a token's text up to its MAC (`btr1.<mkid>.<shard>.<fid>.<gen>.`): its issuer
+    /// appends the MAC right after, so the token is written once, where it is sent.
+    public static func appendUnsignedText(masterKeyID: [UInt8], shard: [UInt8], familyID: [UInt8], generation: UInt64,
+                                          to bytes: inout [UInt8]) {
+        bytes += prefix
         bytes += masterKeyID
         bytes.append(UInt8(ascii: "."))
         bytes += shard
@@ -69,6 +85,13 @@ public struct RefreshToken: Sendable, Equatable {
         bytes.append(UInt8(ascii: "."))
         DecimalDigits.append(generation, to: &bytes)
         bytes.append(UInt8(ascii: "."))
+    }
+
+    /// The token's text, as handed to the client.
+    public var serialized: [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Self.prefix.count + masterKeyID.count + shard.count + familyID.count + mac.count + 24)
+        Self.appendUnsignedText(masterKeyID: masterKeyID, shard: shard, familyID: familyID, generation: generation, to: &bytes)
         bytes += mac
         return bytes
     }

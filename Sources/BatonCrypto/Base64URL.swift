@@ -62,6 +62,41 @@ public enum Base64URL {
         }
     }
 
+    /// Replaces `bytes[start...]` with its encoding, in place: the array grows to the encoded
+    /// length and the groups are encoded from the last to the first, so each is read before its
+    /// output overwrites it. Lets a JWS segment be written as JSON and then encoded where it lies.
+    public static func encodeInPlace(_ bytes: inout [UInt8], from start: Int) {
+        let inputCount = bytes.count - start
+        let outputCount = encodedCount(inputCount)
+        bytes.append(contentsOf: repeatElement(0, count: outputCount - inputCount))
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            alphabet.withUnsafeBufferPointer { alphabet in
+                let whole = inputCount / 3
+                let rest = inputCount - whole * 3
+                if rest > 0 {
+                    let first = UInt32(buffer[start + whole * 3])
+                    let second = rest == 2 ? UInt32(buffer[start + whole * 3 + 1]) : 0
+                    let group = first << 16 | second << 8
+                    let out = start + whole * 4
+                    buffer[out] = alphabet[Int(group >> 18)]
+                    buffer[out + 1] = alphabet[Int(group >> 12 & 0x3F)]
+                    if rest == 2 { buffer[out + 2] = alphabet[Int(group >> 6 & 0x3F)] }
+                }
+                var index = whole
+                while index > 0 {
+                    index -= 1
+                    let input = start + index * 3
+                    let group = UInt32(buffer[input]) << 16 | UInt32(buffer[input + 1]) << 8 | UInt32(buffer[input + 2])
+                    let out = start + index * 4
+                    buffer[out] = alphabet[Int(group >> 18)]
+                    buffer[out + 1] = alphabet[Int(group >> 12 & 0x3F)]
+                    buffer[out + 2] = alphabet[Int(group >> 6 & 0x3F)]
+                    buffer[out + 3] = alphabet[Int(group & 0x3F)]
+                }
+            }
+        }
+    }
+
     /// The encoding of `bytes`, as ASCII bytes.
     public static func encode(_ bytes: some Collection<UInt8>) -> [UInt8] {
         var output: [UInt8] = []

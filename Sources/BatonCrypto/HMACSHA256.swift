@@ -57,6 +57,17 @@ public final class HMACSHA256: @unchecked Sendable {
         }
     }
 
+    /// Calls `body` with the authentication code of `message` in a temporary buffer (no array).
+    public func withAuthenticationCode<Result>(for message: some Collection<UInt8>,
+                                               _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) throws -> Result {
+        var code: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        return try withUnsafeMutableBytes(of: &code) { code in
+            let buffer = code.bindMemory(to: UInt8.self)
+            try authenticate(message, into: buffer)
+            return try body(UnsafeBufferPointer(buffer))
+        }
+    }
+
     /// Whether `code` is the authentication code of `message`, compared in constant time.
     public func isValidAuthenticationCode(_ code: some Collection<UInt8>, for message: some Collection<UInt8>) throws -> Bool {
         var expected: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)

@@ -19,4 +19,20 @@ import Testing
         #expect(json { $0.member("u", "é ✓ \u{7F}") } == "{\"u\":\"é ✓ \u{7F}\"}", "non-ASCII and DEL pass as they are")
         #expect(json { $0.member("e", "") } == #"{"e":""}"#)
     }
+
+    @Test func unescapedMembersAreWrittenByTheCallerAndReportWhereTheyLie() {
+        var writer = JSONWriter()
+        writer.member("a", "x")
+        let range = writer.member("token") { $0 += Array("ab.cd".utf8) }
+        writer.member("n", Int64(1))
+        let bytes = writer.finish()
+        #expect(String(decoding: bytes, as: UTF8.self) == #"{"a":"x","token":"ab.cd","n":1}"#)
+        #expect(String(decoding: bytes[range], as: UTF8.self) == "ab.cd")
+    }
+
+    @Test func aWriterExtendingBytesAppendsItsObjectToThem() {
+        var writer = JSONWriter(extending: Array("prefix.".utf8))
+        writer.member("k", "v")
+        #expect(String(decoding: writer.finish(), as: UTF8.self) == #"prefix.{"k":"v"}"#)
+    }
 }

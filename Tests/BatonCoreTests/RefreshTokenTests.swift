@@ -19,6 +19,22 @@ import Testing
         #expect(String(decoding: token.signingInput, as: UTF8.self) == "0a1b2c3d|AAAAAAAAAAAAAAAAAAAAAA|42")
     }
 
+    @Test func theSigningInputInATemporaryBufferIsTheSigningInput() {
+        let shard = Array("0a1b2c3d".utf8), family = Array("AAAAAAAAAAAAAAAAAAAAAA".utf8)
+        for generation: UInt64 in [0, 9, 10, 42, 999_999_999_999_999, .max] {
+            let inBuffer = RefreshToken.withSigningInput(shard: shard, familyID: family, generation: generation) { Array($0) }
+            #expect(inBuffer == RefreshToken.signingInput(shard: shard, familyID: family, generation: generation))
+        }
+    }
+
+    @Test func theUnsignedTextIsTheTokenUpToItsMAC() throws {
+        let token = try RefreshToken.parse(Array(text.utf8))
+        var bytes = Array("x".utf8)
+        RefreshToken.appendUnsignedText(masterKeyID: token.masterKeyID, shard: token.shard, familyID: token.familyID,
+                                        generation: token.generation, to: &bytes)
+        #expect(bytes + token.mac == Array("x".utf8) + token.serialized)
+    }
+
     @Test func decimalEncodingIsCanonical() {
         #expect(RefreshToken.decimal(0) == Array("0".utf8))
         #expect(RefreshToken.decimal(1_000_000_007) == Array("1000000007".utf8))
@@ -28,6 +44,11 @@ import Testing
         var appended = Array("gen=".utf8)
         DecimalDigits.append(42, to: &appended)
         #expect(appended == Array("gen=42".utf8))
+        var buffer = [UInt8](repeating: 0, count: 20)
+        for value: UInt64 in [0, 7, 10, 1_000_000_007, .max] {
+            let count = buffer.withUnsafeMutableBufferPointer { DecimalDigits.write(value, into: $0) }
+            #expect(Array(buffer[..<count]) == Array(String(value).utf8))
+        }
         #expect(RefreshToken.parseDecimal(Array("007".utf8)) == nil)
         #expect(RefreshToken.parseDecimal(Array("0".utf8)) == 0)
         #expect(RefreshToken.parseDecimal(Array("999999999999999".utf8)) == 999_999_999_999_999)

@@ -23,6 +23,15 @@ import Testing
         #expect(output == utf8("x.Zm9vYg"))
     }
 
+    @Test func encodingInPlaceEqualsEncodingIntoAnotherArray() throws {
+        for count in 0..<70 {
+            let bytes = try Random.bytes(count: count)
+            var inPlace = utf8("head.") + bytes
+            Base64URL.encodeInPlace(&inPlace, from: 5)
+            #expect(inPlace == utf8("head.") + Base64URL.encode(bytes), "\(count) bytes")
+        }
+    }
+
     @Test func roundTripsEveryLength() throws {
         for count in 0..<70 {
             let bytes = try Random.bytes(count: count)

@@ -21,12 +21,17 @@ public struct LoadedKey: Sendable {
     /// The key id.
     public var keyID: String { record.keyID }
 
-    /// Signs `claims` as an RFC 9068 access token (`typ: at+jwt`), assembled byte by byte.
-    public func sign(_ claims: AccessClaims) throws -> [UInt8] {
-        var token = headerPrefix
-        token.reserveCapacity(headerPrefix.count + 600)
-        Base64URL.encode(claims.json(), into: &token)
-        try JWS.appendSignature(to: &token, with: signingKey)
-        return token
+    /// Signs `claims` as an RFC 9068 access token (`typ: at+jwt`), appended to `bytes` (a
+    /// response body): the header, the claims written as JSON and base64url-encoded where they lie,
+    /// then the signature over those bytes; no intermediate array holds the token or its payload.
+    public func sign(_ claims: AccessClaims, appendingTo bytes: inout [UInt8]) throws {
+        let start = bytes.count
+        bytes += headerPrefix
+        let payload = bytes.count
+        claims.appendJSON(to: &bytes)
+        Base64URL.encodeInPlace(&bytes, from: payload)
+        let signature = try signingKey.sign(bytes[start...])
+        bytes.append(UInt8(ascii: "."))
+        Base64URL.encode(signature, into: &bytes)
     }
 }

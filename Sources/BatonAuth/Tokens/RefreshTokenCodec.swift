@@ -14,10 +14,20 @@ public struct RefreshTokenCodec: Sendable {
 
     /// The token for `generation` of the family `session`.
     public func token(for session: SessionID, generation: UInt64) throws -> [UInt8] {
-        let input = RefreshToken.signingInput(shard: session.shard, familyID: session.familyID, generation: generation)
-        let mac = Base64URL.encode(try keys.refreshMAC.authenticationCode(for: input))
-        return RefreshToken(masterKeyID: keys.masterKeyID, shard: session.shard, familyID: session.familyID,
-                            generation: generation, mac: mac).serialized
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(RefreshToken.maximumLength)
+        try appendToken(for: session, generation: generation, to: &bytes)
+        return bytes
+    }
+
+    /// Appends the token for `generation` of the family `session` to `bytes` (a response body),
+    /// its MAC computed in a temporary buffer: no intermediate array.
+    public func appendToken(for session: SessionID, generation: UInt64, to bytes: inout [UInt8]) throws {
+        RefreshToken.appendUnsignedText(masterKeyID: keys.masterKeyID, shard: session.shard, familyID: session.familyID,
+                                        generation: generation, to: &bytes)
+        try RefreshToken.withSigningInput(shard: session.shard, familyID: session.familyID, generation: generation) { input in
+            try keys.refreshMAC.withAuthenticationCode(for: input) { Base64URL.encode($0, into: &bytes) }
+        }
     }
 
     /// Parses a presented token and checks its MAC in constant time; a forgery is `invalid_grant`

@@ -1,32 +1,33 @@
 import BatonCore
 
-/// The body of a successful token response (RFC 6749 §5.1), written at the byte level.
+/// A successful token response (RFC 6749 §5.1) as its JSON body. The body is written once
+/// (`TokenService.tokenResponse`): the access token is signed and the refresh token minted
+/// straight into it, so neither exists as an array of its own on the way to the socket.
 public struct TokenResponse: Sendable {
-    public var accessToken: [UInt8]
-    public var expiresIn: Int64
-    public var refreshToken: [UInt8]?
-    public var scope: String
-    public var sessionID: String?
-    /// The kid of the key that signed the access token (sent as the `Baton-Key-ID` header).
-    public var keyID: String
-
     /// The JSON body.
-    public func json() -> [UInt8] {
-        var json = JSONWriter(capacity: accessToken.count + (refreshToken?.count ?? 0) + 160)
-        json.member("access_token", bytes: accessToken)
-        json.member("token_type", "Bearer")
-        json.member("expires_in", expiresIn)
-        if let refreshToken { json.member("refresh_token", bytes: refreshToken) }
-        if !scope.isEmpty { json.member("scope", scope) }
-        if let sessionID { json.member("session_id", sessionID) }
-        return json.finish()
-    }
+    public let json: [UInt8]
+    /// Where the access token lies in `json`.
+    let accessTokenRange: Range<Int>
+    /// Where the refresh token lies in `json`, when there is one.
+    let refreshTokenRange: Range<Int>?
+    /// The access token's lifetime in seconds.
+    public let expiresIn: Int64
+    /// The granted scope.
+    public let scope: String
+    /// The new session's id (session creation only).
+    public let sessionID: String?
+    /// The kid of the key that signed the access token (sent as the `Baton-Key-ID` header).
+    public let keyID: String
+
+    /// The access token (a copy out of the body, for callers other than the HTTP response).
+    public var accessToken: [UInt8] { Array(json[accessTokenRange]) }
+    /// The refresh token, when there is one (a copy out of the body).
+    public var refreshToken: [UInt8]? { refreshTokenRange.map { Array(json[$0]) } }
 }
 
 extension TokenResponse: RedactedDescription {
-    /// Everything but the two tokens.
+    /// Everything but the body, which holds the two tokens.
     public var publicFields: KeyValuePairs<String, Any> {
-        ["accessToken": redacted(accessToken), "refreshToken": redacted(refreshToken), "expiresIn": expiresIn, "scope": scope,
-         "sessionID": sessionID as Any, "keyID": keyID]
+        ["json": redacted(json), "expiresIn": expiresIn, "scope": scope, "sessionID": sessionID as Any, "keyID": keyID]
     }
 }

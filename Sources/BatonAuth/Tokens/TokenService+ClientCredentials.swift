@@ -14,9 +14,7 @@ extension TokenService {
         guard scope.isSubset(of: allowed) else {
             throw BatonError(.invalidScope, hint: "the scope exceeds what the client may hold")
         }
-        let access = try accessToken(for: client, subject: client.id, scope: scope.description, sessionID: nil,
-                                     authTime: nil, extraMembers: [], at: clock.milliseconds())
-        return TokenResponse(accessToken: access.token, expiresIn: access.expiresIn, refreshToken: nil,
-                             scope: scope.description, sessionID: nil, keyID: access.keyID)
+        return try tokenResponse(for: client, subject: client.id, scope: scope.description, session: nil, refresh: nil,
+                                 authTime: nil, extraMembers: [], at: clock.milliseconds())
     }
 }

@@ -49,11 +49,8 @@ extension TokenService {
 
         // The script refused a scope beyond the session's before rotating; a narrower one applies.
         let scope = try requestedScope ?? Scope(parsing: outcome.scope ?? "")
-        let access = try accessToken(
-            for: client, subject: outcome.subject ?? "", scope: scope.description, sessionID: session.description,
+        return try tokenResponse(
+            for: client, subject: outcome.subject ?? "", scope: scope.description, session: session, refresh: generation,
             authTime: outcome.authTime, extraMembers: Array((outcome.claims ?? "").utf8), at: now)
-        return TokenResponse(accessToken: access.token, expiresIn: access.expiresIn,
-                             refreshToken: try codec.token(for: session, generation: generation), scope: scope.description,
-                             sessionID: nil, keyID: access.keyID)
     }
 }

@@ -27,11 +27,7 @@ extension TokenService {
             expiresAt: now + Int64(client.policy.absoluteLifetime) * 1000,
             idleTimeoutMilliseconds: Int64(client.policy.idleTimeout) * 1000)
         _ = try await families.create(family, now: now)
-        let access = try accessToken(for: client, subject: request.subject, scope: scope.description,
-                                     sessionID: session.description, authTime: authTime,
-                                     extraMembers: request.extraMembers, at: now)
-        return TokenResponse(accessToken: access.token, expiresIn: access.expiresIn,
-                             refreshToken: try codec.token(for: session, generation: 0), scope: scope.description,
-                             sessionID: session.description, keyID: access.keyID)
+        return try tokenResponse(for: client, subject: request.subject, scope: scope.description, session: session, refresh: 0,
+                                 sessionMember: true, authTime: authTime, extraMembers: request.extraMembers, at: now)
     }
 }

@@ -35,19 +35,34 @@ public struct TokenService: Sendable {
         self.metrics = metrics
     }
 
-    /// Signs an access token with the active key.
-    func accessToken(for client: Client, subject: String, scope: String, sessionID: String?, authTime: Int64?,
-                     extraMembers: [UInt8], at milliseconds: Int64) throws -> (token: [UInt8], expiresIn: Int64, keyID: String) {
+    /// The token response's body, written once: an access token for `client` signed with the
+    /// active key, and, with a `refresh` generation, the family's refresh token, minted in place.
+    /// `sessionMember` adds the session id to the body (session creation).
+    func tokenResponse(for client: Client, subject: String, scope: String, session: SessionID?, refresh generation: UInt64?,
+                       sessionMember: Bool = false, authTime: Int64?, extraMembers: [UInt8], at milliseconds: Int64) throws
+        -> TokenResponse {
         let seconds = milliseconds / 1000
         guard let key = keyring.activeKey(at: seconds) else {
             throw BatonError(.temporarilyUnavailable, hint: "no signing key is active", debug: "keyset has no active key")
         }
         let ttl = Int64(client.policy.accessTokenTTL)
+        let sessionID = session?.description
         let claims = AccessClaims(
             issuer: configuration.issuer, subject: subject, audience: client.audience ?? configuration.issuer,
             clientID: client.id, scope: scope, sessionID: sessionID, issuedAt: seconds, expiresAt: seconds + ttl,
             jwtID: Base64URL.encodeToString(try Random.bytes(count: 16)), authTime: authTime, extraMembers: extraMembers)
-        return (try key.sign(claims), ttl, key.keyID)
+        var body = JSONWriter(capacity: 1024 + 2 * extraMembers.count)
+        let access = try body.member("access_token") { try key.sign(claims, appendingTo: &$0) }
+        body.member("token_type", "Bearer")
+        body.member("expires_in", ttl)
+        var refresh: Range<Int>?
+        if let session, let generation {
+            refresh = try body.member("refresh_token") { try codec.appendToken(for: session, generation: generation, to: &$0) }
+        }
+        if !scope.isEmpty { body.member("scope", scope) }
+        if sessionMember, let sessionID { body.member("session_id", sessionID) }
+        return TokenResponse(json: body.finish(), accessTokenRange: access, refreshTokenRange: refresh, expiresIn: ttl, scope: scope,
+                             sessionID: sessionMember ? sessionID : nil, keyID: key.keyID)
     }
 }
 

@@ -29,7 +29,7 @@ struct EndpointResponse: Sendable {
 
     /// A token response (RFC 6749 §5.1) naming the signing key in `Baton-Key-ID`.
     static func token(_ response: TokenResponse, status: HTTPResponse.Status = .ok) -> EndpointResponse {
-        .json(response.json(), status: status, headers: [.batonKeyID: response.keyID])
+        .json(response.json, status: status, headers: [.batonKeyID: response.keyID])
     }
 
     /// An RFC 6749 §5.2 error response with the status, headers and body its code calls for.
