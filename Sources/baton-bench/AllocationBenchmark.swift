@@ -35,11 +35,10 @@ struct AllocationBenchmark: AsyncParsableCommand {
                                                            environment: counter.environment(library: library))
         var costs: [PerRequestCounts.Cost]
         do {
-            let idle = try await PerRequestCounts.idleRate(counter)
-            print(String(format: "  idle: %.1f allocations/s (timers, keyset poll)", idle))
             costs = try await PerRequestCounts.worker(workers, binaries: binaries, requests: requests, count: counter,
-                                                      idlePerSecond: idle, directory: directory) { cost in
-                print(String(format: "  %@: %.1f allocations, %.0f CPU-µs per request", cost.operation, cost.count, cost.cpuMicroseconds))
+                                                      directory: directory) { cost, idle in
+                print(String(format: "  %@: %.1f allocations, %.0f CPU-µs per request (idle: %.1f allocations/s)", cost.operation, cost.count,
+                             cost.cpuMicroseconds, idle))
             }
             await workers.stop()
         } catch {

@@ -34,11 +34,9 @@ struct InstructionBenchmark: AsyncParsableCommand {
         var costs: [PerRequestCounts.Cost]
         do {
             let counter = CallgrindCounter(outputFile: workerOutput, pid: workers.workers[0].process.pid)
-            let idle = try await PerRequestCounts.idleRate(counter)
-            print(String(format: "  idle: %.0f instructions/s (timers, keyset poll)", idle))
             costs = try await PerRequestCounts.worker(workers, binaries: binaries, requests: requests, count: counter,
-                                                      idlePerSecond: idle, directory: directory) { cost in
-                print(String(format: "  %@: %.0f instructions per request", cost.operation, cost.count))
+                                                      directory: directory) { cost, idle in
+                print(String(format: "  %@: %.0f instructions per request (idle: %.0f instructions/s)", cost.operation, cost.count, idle))
             }
             await workers.stop()
         } catch {

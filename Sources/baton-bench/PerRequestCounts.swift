@@ -7,9 +7,10 @@ import Foundation
 ///
 /// Each operation is run twice by baton-load with a different number of requests after the same
 /// setup (clients, sessions); the difference of the counts over the difference of the requests
-/// is the cost of one request, setup and start-up cancelled out. What the idle worker counts per
-/// second (timers, the keyset poll) times the difference of the two runs' durations is taken off
-/// first. The floor (nothing runs in it but requests) runs under wrk for 2 and then 6 seconds,
+/// is the cost of one request, setup and start-up cancelled out. What the worker counts per
+/// second while idle (timers, the keyset poll), measured between the two runs, times the
+/// difference of their durations is taken off first: under valgrind a run lasts some fifty times
+/// longer, so this matters there. The floor (nothing runs in it but requests) runs under wrk for 2 and then 6 seconds,
 /// and is counted the same way.
 enum PerRequestCounts {
     /// One operation of baton-load: its scenario arguments and how tables name it.
@@ -31,10 +32,10 @@ enum PerRequestCounts {
         Operation(name: "introspection (POST /oauth/introspect)", arguments: ["--scenario", "mixed", "--mix", "introspect=1"]),
     ]
 
-    /// Every operation against the worker `workers.workers[0]`, counted by `count`, which counts
-    /// `idlePerSecond` when the worker is idle; `report` hears each cost as it is known.
+    /// Every operation against the worker `workers.workers[0]`, counted by `count`; `report` hears
+    /// each cost, and the idle count per second taken off it, as it is known.
     static func worker(_ workers: BatonServeProcesses, binaries: String, requests: Int, count: some RunningCount,
-                       idlePerSecond: Double, directory: String, report: (Cost) -> Void) async throws -> [Cost] {
+                       directory: String, report: (Cost, Double) -> Void) async throws -> [Cost] {
         let tokenFile = directory + "/admin.token"
         try workers.adminToken.write(toFile: tokenFile, atomically: true, encoding: .utf8)
         let pid = workers.workers[0].process.pid
@@ -44,13 +45,14 @@ enum PerRequestCounts {
         for operation in operations {
             let short = try await run(binaries + "/baton-load", target + operation.arguments, requests: requests, count: count,
                                       pid: pid, directory: directory)
+            let idlePerSecond = try await idleRate(count)
             let long = try await run(binaries + "/baton-load", target + operation.arguments, requests: 3 * requests,
                                      count: count, pid: pid, directory: directory)
             let extra = Double(long.requests - short.requests)
             let idle = idlePerSecond * (long.seconds - short.seconds)
             let cost = Cost(operation: operation.name, count: (Double(long.count - short.count) - idle) / extra,
                             cpuMicroseconds: (long.cpuMicroseconds - short.cpuMicroseconds) / extra)
-            report(cost)
+            report(cost, idlePerSecond)
             costs.append(cost)
         }
         return costs
@@ -134,7 +136,7 @@ enum PerRequestCounts {
     }
 
     /// Counts per second of the idle worker, over two seconds.
-    static func idleRate(_ count: some RunningCount) async throws -> Double {
+    private static func idleRate(_ count: some RunningCount) async throws -> Double {
         let before = try await count.read()
         try await Task.sleep(for: .seconds(2))
         return Double(try await count.read() - before) / 2
