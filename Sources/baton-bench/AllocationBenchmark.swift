@@ -15,6 +15,9 @@ struct AllocationBenchmark: AsyncParsableCommand {
     @Option(help: "Requests of the shorter run; the longer one makes twice as many more.")
     var requests = 2000
 
+    @Option(help: "Keep-alive connections of the load (baton-load and wrk alike).")
+    var connections = 8
+
     @Option(help: "The worker's --log-level.")
     var logLevel = "warning"
 
@@ -35,7 +38,7 @@ struct AllocationBenchmark: AsyncParsableCommand {
                                                            environment: counter.environment(library: library))
         var costs: [PerRequestCounts.Cost]
         do {
-            costs = try await PerRequestCounts.worker(workers, binaries: binaries, requests: requests, count: counter,
+            costs = try await PerRequestCounts.worker(workers, binaries: binaries, requests: requests, connections: connections, count: counter,
                                                       directory: directory) { cost, idle in
                 print(String(format: "  %@: %.1f allocations, %.0f CPU-µs per request (idle: %.1f allocations/s)", cost.operation, cost.count,
                              cost.cpuMicroseconds, idle))
@@ -47,7 +50,7 @@ struct AllocationBenchmark: AsyncParsableCommand {
         }
         print("baton-floor (one process) with the same counter, driven by wrk…")
         let floorCounter = AllocationCounter(path: directory + "/floor.count")
-        let floor = try await PerRequestCounts.floor(binaries + "/baton-floor", environment: floorCounter.environment(library: library),
+        let floor = try await PerRequestCounts.floor(binaries + "/baton-floor", connections: connections, environment: floorCounter.environment(library: library),
                                                      directory: directory) { _ in floorCounter }
         print(String(format: "  baton-floor refresh: %.2f allocations, %.0f CPU-µs per request", floor.count, floor.cpuMicroseconds))
         costs.append(floor)

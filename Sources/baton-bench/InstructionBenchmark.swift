@@ -16,6 +16,9 @@ struct InstructionBenchmark: AsyncParsableCommand {
     @Option(help: "Requests of the shorter run; the longer one makes twice as many more.")
     var requests = 300
 
+    @Option(help: "Keep-alive connections of the load (baton-load and wrk alike); with one, each request is read, sent to Redis and answered alone, so the count repeats run to run.")
+    var connections = 1
+
     @Option(help: "The worker's --log-level.")
     var logLevel = "warning"
 
@@ -34,7 +37,7 @@ struct InstructionBenchmark: AsyncParsableCommand {
         var costs: [PerRequestCounts.Cost]
         do {
             let counter = CallgrindCounter(outputFile: workerOutput, pid: workers.workers[0].process.pid)
-            costs = try await PerRequestCounts.worker(workers, binaries: binaries, requests: requests, count: counter,
+            costs = try await PerRequestCounts.worker(workers, binaries: binaries, requests: requests, connections: connections, count: counter,
                                                       directory: directory) { cost, idle in
                 print(String(format: "  %@: %.0f instructions per request (idle: %.0f instructions/s)", cost.operation, cost.count, idle))
             }
@@ -46,7 +49,7 @@ struct InstructionBenchmark: AsyncParsableCommand {
         print("baton-floor (one process) under callgrind, driven by wrk…")
         let floorOutput = directory + "/floor.callgrind"
         let floor = try await PerRequestCounts.floor(
-            try await CallgrindCounter.strippedCopy(of: binaries + "/baton-floor", in: directory),
+            try await CallgrindCounter.strippedCopy(of: binaries + "/baton-floor", in: directory), connections: connections,
             launcher: try CallgrindCounter.launcher(outputFile: floorOutput), directory: directory
         ) { pid in CallgrindCounter(outputFile: floorOutput, pid: pid) }
         print(String(format: "  baton-floor refresh: %.0f instructions per request", floor.count))

@@ -34,13 +34,13 @@ enum PerRequestCounts {
 
     /// Every operation against the worker `workers.workers[0]`, counted by `count`; `report` hears
     /// each cost, and the idle count per second taken off it, as it is known.
-    static func worker(_ workers: BatonServeProcesses, binaries: String, requests: Int, count: some RunningCount,
+    static func worker(_ workers: BatonServeProcesses, binaries: String, requests: Int, connections: Int, count: some RunningCount,
                        directory: String, report: (Cost, Double) -> Void) async throws -> [Cost] {
         let tokenFile = directory + "/admin.token"
         try workers.adminToken.write(toFile: tokenFile, atomically: true, encoding: .utf8)
         let pid = workers.workers[0].process.pid
         let target = ["--url", "http://127.0.0.1:\(workers.workers[0].port)", "--admin-token-file", tokenFile,
-                      "--users", "64", "--connections", "8", "--no-progress"]
+                      "--users", "64", "--connections", String(connections), "--no-progress"]
         var costs: [Cost] = []
         for operation in operations {
             let short = try await run(binaries + "/baton-load", target + operation.arguments, requests: requests, count: count,
@@ -80,8 +80,9 @@ enum PerRequestCounts {
     }
 
     /// One baton-floor process (with `environment`, under `launcher`), counted by `count(pid)`, on
-    /// a redis-server holding the benchmark's families, under wrk's refresh-shaped POST.
-    static func floor(_ binary: String, environment: [String: String] = [:], launcher: [String] = [], directory: String,
+    /// a redis-server holding the benchmark's families, under wrk's refresh-shaped POST on
+    /// `connections` connections.
+    static func floor(_ binary: String, connections: Int, environment: [String: String] = [:], launcher: [String] = [], directory: String,
                       count: (pid_t) -> any RunningCount) async throws -> Cost {
         let server = try await RedisServer.start()
         defer { server.stop() }
@@ -107,7 +108,7 @@ enum PerRequestCounts {
             for seconds in [2, 6] {
                 let before = try await counter.read()
                 let cpuBefore = try ProcessStat(pid: floor.pids[0]).cpuMicroseconds
-                let (result, _) = try await LimitsBenchmark.runWrk(["-t1", "-c8", "-d\(seconds)s", "-s", script, url], seconds: seconds)
+                let (result, _) = try await LimitsBenchmark.runWrk(["-t1", "-c\(connections)", "-d\(seconds)s", "-s", script, url], seconds: seconds)
                 try await Task.sleep(for: .milliseconds(300))
                 try floor.ensureRunning()
                 runs.append((result.requests, try await counter.read() - before, try ProcessStat(pid: floor.pids[0]).cpuMicroseconds - cpuBefore))

@@ -20,6 +20,18 @@ import Testing
         #expect(String(buffer: buffer) == "*2\r\n$4\r\nECHO\r\n$0\r\n\r\n")
     }
 
+    @Test func encodesLengthsOfSeveralDigits() {
+        var command = RedisCommand("RPUSH", "list")
+        for index in 0..<10 { command.append(String(index)) }
+        command.append(bytes: [UInt8](repeating: 0x61, count: 12_345))
+        var buffer = ByteBuffer()
+        RESPEncoder.encode(command, into: &buffer)
+        var expected = "*13\r\n$5\r\nRPUSH\r\n$4\r\nlist\r\n"
+        for index in 0..<10 { expected += "$1\r\n\(index)\r\n" }
+        expected += "$12345\r\n" + String(repeating: "a", count: 12_345) + "\r\n"
+        #expect(String(buffer: buffer) == expected)
+    }
+
     @Test func decodesEveryReplyType() throws {
         let decoder = RESPDecoder()
         try decoder.feed(ByteBuffer(string: "+OK\r\n-ERR bad\r\n:-7\r\n$3\r\na\u{0}b\r\n$-1\r\n*2\r\n:1\r\n*1\r\n$0\r\n\r\n*-1\r\n"))

@@ -13,8 +13,22 @@ extension BidirectionalCollection<UInt8> where SubSequence: BidirectionalCollect
 
 extension Collection<UInt8> {
     /// Whether these bytes equal `lowercase` (given in lowercase) when ASCII letters are folded.
+    /// Contiguous bytes (arrays, buffers, native strings' UTF-8) are compared as memory: through
+    /// `zip` and a string view's indices the token path's header and media-type checks cost 1.5 %
+    /// of a refresh's instructions (`make bench-instructions`).
     public func equalsIgnoringASCIICase(_ lowercase: some Collection<UInt8>) -> Bool {
-        count == lowercase.count && zip(self, lowercase).allSatisfy { asciiLowercased($0) == $1 }
+        let contiguous = withContiguousStorageIfAvailable { mine in
+            lowercase.withContiguousStorageIfAvailable { theirs in
+                guard mine.count == theirs.count else { return false }
+                for index in 0..<mine.count where asciiLowercased(mine[index]) != theirs[index] { return false }
+                return true
+            }
+        }
+        if let contiguous, let result = contiguous { return result }
+        guard count == lowercase.count else { return false }
+        var theirs = lowercase.makeIterator()
+        for byte in self where asciiLowercased(byte) != theirs.next() { return false }
+        return true
     }
 }
 
