@@ -213,36 +213,44 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
         updatePhase(context: context)
     }
 
-    /// The response as one buffer: status line, the endpoint's fields, `Server`, `Baton-Worker`,
-    /// `Content-Length`, `Connection` when it differs from the version's default, and the body.
+    /// The response as one buffer, written in one pass (`RawBytesWriter`): status line, the
+    /// endpoint's fields, `Server`, `Baton-Worker`, `Content-Length`, `Connection` when it differs
+    /// from the version's default, and the body.
     private func encode(_ response: EndpointResponse, for request: RequestFrame, allocator: ByteBufferAllocator) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: 256 + response.body.count)
-        buffer.writeStaticString(request.minorVersion == 1 ? "HTTP/1.1 " : "HTTP/1.0 ")
-        buffer.writeString(String(response.status.code))
-        buffer.writeInteger(UInt8(ascii: " "))
-        buffer.writeString(response.status.reasonPhrase)
-        buffer.writeStaticString("\r\n")
-        for field in response.headers {
-            buffer.writeString(field.name.rawName)
-            buffer.writeStaticString(": ")
-            buffer.writeString(field.value)
-            buffer.writeStaticString("\r\n")
+        var size = 160 + serverName.utf8.count + (workerID?.utf8.count ?? 0) + response.status.reasonPhrase.utf8.count
+            + response.body.count
+        for field in response.headers { size += field.name.rawName.utf8.count + field.value.utf8.count + 4 }
+        var buffer = allocator.buffer(capacity: size)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { output in
+            var writer = RawBytesWriter(output)
+            writer.write(request.minorVersion == 1 ? "HTTP/1.1 " : "HTTP/1.0 ")
+            writer.write(decimal: response.status.code)
+            writer.write(" ")
+            writer.write(response.status.reasonPhrase)
+            writer.write("\r\n")
+            for field in response.headers {
+                writer.write(field.name.rawName)
+                writer.write(": ")
+                writer.write(field.value)
+                writer.write("\r\n")
+            }
+            writer.write("Server: ")
+            writer.write(serverName)
+            if let workerID {
+                writer.write("\r\nBaton-Worker: ")
+                writer.write(workerID)
+            }
+            writer.write("\r\nContent-Length: ")
+            writer.write(decimal: response.body.count)
+            if !request.keepAlive, request.minorVersion == 1 {
+                writer.write("\r\nConnection: close")
+            } else if request.keepAlive, request.minorVersion == 0 {
+                writer.write("\r\nConnection: keep-alive")
+            }
+            writer.write("\r\n\r\n")
+            writer.write(response.body)
+            return writer.count
         }
-        buffer.writeStaticString("Server: ")
-        buffer.writeString(serverName)
-        if let workerID {
-            buffer.writeStaticString("\r\nBaton-Worker: ")
-            buffer.writeString(workerID)
-        }
-        buffer.writeStaticString("\r\nContent-Length: ")
-        buffer.writeString(String(response.body.count))
-        if !request.keepAlive, request.minorVersion == 1 {
-            buffer.writeStaticString("\r\nConnection: close")
-        } else if request.keepAlive, request.minorVersion == 0 {
-            buffer.writeStaticString("\r\nConnection: keep-alive")
-        }
-        buffer.writeStaticString("\r\n\r\n")
-        buffer.writeBytes(response.body)
         return buffer
     }
 
