@@ -136,8 +136,10 @@ enum PerRequestCounts {
         }
     }
 
-    /// Counts per second of the idle worker, over two seconds.
+    /// Counts per second of the idle worker, over two seconds, from a second after a run (the
+    /// worker still closes the run's connections and sessions in that second).
     private static func idleRate(_ count: some RunningCount) async throws -> Double {
+        try await Task.sleep(for: .seconds(1))
         let before = try await count.read()
         try await Task.sleep(for: .seconds(2))
         return Double(try await count.read() - before) / 2
