@@ -16,7 +16,7 @@ struct InstructionBenchmark: AsyncParsableCommand {
     @Option(help: "Requests of the shorter run; the longer one makes twice as many more.")
     var requests = 300
 
-    @Option(help: "Keep-alive connections of the load (baton-load and wrk alike); with one, each request is read, sent to Redis and answered alone, and counts repeat within about 1 %.")
+    @Option(help: "Keep-alive connections of the load (baton-load and wrk alike); with one, each request is read, sent to Redis and answered alone, and counts repeat within a few per cent.")
     var connections = 1
 
     @Option(help: "The worker's --log-level.")
