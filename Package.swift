@@ -61,8 +61,8 @@ let package = Package(
         ),
 
         // Baton's storage on Redis: key schema, every Lua script, the family's fields, StoreError.
-        // BatonCrypto only for SHA-256, which bounds the length of a DPoP jti's key.
-        .target(name: "BatonStore", dependencies: ["BatonCore", "BatonCrypto", "BatonRedis"], swiftSettings: crossModule),
+        // No crypto: a DPoP jti arrives already digested by BatonAuth (DESIGN.md §10's map).
+        .target(name: "BatonStore", dependencies: ["BatonCore", "BatonRedis"], swiftSettings: crossModule),
 
         // The rules end to end: tokens, sessions, refresh, revocation, introspection, clients,
         // keys and secrets, over narrow store protocols and one injected clock. No HTTP.

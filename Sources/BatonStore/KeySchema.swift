@@ -1,5 +1,4 @@
 import BatonCore
-import BatonCrypto
 
 /// Every Redis key Baton uses. A user's keys share the hash tag `{<shard>}`, so each script
 /// touches one slot, declares every key it touches in KEYS, and runs unchanged on Redis Cluster;
@@ -11,16 +10,16 @@ public enum KeySchema {
     }
 
     /// `bt:{<shard>}:jti:<fid>:<h>`: a DPoP proof's `jti` (RFC 9449 §11.1) remembered for one
-    /// family, in the family's slot, where `h` is the base64url SHA-256 of the `jti` (43 characters,
-    /// so the key's length is bounded whatever the client sent). Not under `:fam:`, so a pattern
-    /// over family records does not catch it.
-    public static func dpopJWTID(_ jwtID: String, of session: SessionID) throws -> String {
+    /// family, in the family's slot, where `h` is `DPoPPresentation.jwtIDDigest` as it is (computed
+    /// in BatonAuth: base64url SHA-256, so the key's length is bounded whatever the client sent).
+    /// Not under `:fam:`, so a pattern over family records does not catch it.
+    public static func dpopJWTID(digest: String, of session: SessionID) -> String {
         var key = Array("bt:{".utf8)
         key += session.shard
         key += Array("}:jti:".utf8)
         key += session.familyID
         key.append(UInt8(ascii: ":"))
-        Base64URL.encode(try SHA256.hash(Array(jwtID.utf8)), into: &key)
+        key += Array(digest.utf8)
         return String(decoding: key, as: UTF8.self)
     }
 

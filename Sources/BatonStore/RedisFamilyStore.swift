@@ -49,7 +49,7 @@ public struct RedisFamilyStore: Sendable {
             requestedScope?.description ?? "",
         ]
         if let proof {
-            keys.append(try KeySchema.dpopJWTID(proof.jwtID, of: session))
+            keys.append(KeySchema.dpopJWTID(digest: proof.jwtIDDigest, of: session))
             arguments += [proof.thumbprint, String(proof.replayWindowMilliseconds)]
         }
         let reply: RedisValue

@@ -14,7 +14,7 @@ import Testing
     }
 
     private func proof(_ jti: String, key: String? = nil) -> DPoPPresentation {
-        DPoPPresentation(thumbprint: key ?? jkt, jwtID: jti, replayWindowMilliseconds: 60_000)
+        DPoPPresentation(thumbprint: key ?? jkt, jwtIDDigest: jti, replayWindowMilliseconds: 60_000)
     }
 
     private func refresh(_ store: InMemoryFamilyStore, _ session: SessionID, _ generation: UInt64, _ proof: DPoPPresentation?,

@@ -82,7 +82,7 @@ import Testing
     private let key = "jkt-of-the-apps-key"
 
     private func proof(_ thumbprint: String? = nil, jti: String = "jti-1") -> DPoPPresentation {
-        DPoPPresentation(thumbprint: thumbprint ?? key, jwtID: jti, replayWindowMilliseconds: 120_000)
+        DPoPPresentation(thumbprint: thumbprint ?? key, jwtIDDigest: jti, replayWindowMilliseconds: 120_000)
     }
 
     private func bound(generation: UInt64 = 5, rotatedAgo: Int64 = 1_000) -> FamilyRecord {

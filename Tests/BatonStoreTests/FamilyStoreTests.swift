@@ -130,7 +130,7 @@ import Testing
     static let window: Int64 = 120_000
 
     static func proof(_ jti: String, key: String = jkt, window: Int64 = window) -> DPoPPresentation {
-        DPoPPresentation(thumbprint: key, jwtID: jti, replayWindowMilliseconds: window)
+        DPoPPresentation(thumbprint: key, jwtIDDigest: jti, replayWindowMilliseconds: window)
     }
 
     private func refresh(_ store: RedisFamilyStore, _ session: SessionID, _ generation: UInt64, proof: DPoPPresentation?,
@@ -238,13 +238,13 @@ import Testing
             family.dpopThumbprint = Self.jkt
             _ = try await store.create(family, now: Self.now)
             #expect(try await refresh(store, session, 0, proof: Self.proof("long")).decision == .rotate(to: 1))
-            let jtiKey = try KeySchema.dpopJWTID("long", of: session)
+            let jtiKey = KeySchema.dpopJWTID(digest: "long", of: session)
             let ttl = try await redis.send("PTTL", jtiKey).int ?? -3
             #expect(ttl > Self.window - 5_000 && ttl <= Self.window)
 
             // A short window (Redis' own clock): once the key is gone, the jti is accepted again.
             #expect(try await refresh(store, session, 1, proof: Self.proof("short", window: 150)).decision == .rotate(to: 2))
-            let shortKey = try KeySchema.dpopJWTID("short", of: session)
+            let shortKey = KeySchema.dpopJWTID(digest: "short", of: session)
             let shortTTL = try await redis.send("PTTL", shortKey).int ?? -3
             #expect(shortTTL > 0 && shortTTL <= 150)
             let deadline = ContinuousClock.now + .seconds(5)

@@ -93,7 +93,7 @@ import Testing
                                           dpopThumbprint: item.binding)
                 let requested = try item.requested.map { try Scope(parsing: $0) }
                 let proof = item.proofKey.map {
-                    DPoPPresentation(thumbprint: $0, jwtID: "jti-\(session)", replayWindowMilliseconds: Self.window)
+                    DPoPPresentation(thumbprint: $0, jwtIDDigest: "jti-\(session)", replayWindowMilliseconds: Self.window)
                 }
                 var fields: [FamilyField: String] = [
                     .generation: String(record.generation), .rotatedAt: String(record.rotatedAt), .clientID: "app",
@@ -113,7 +113,7 @@ import Testing
                 if let offset = item.revokedOffset {
                     _ = try await redis.send("HSET", revocations, "model", String(created + offset))
                 }
-                let jtiKey = try KeySchema.dpopJWTID("jti-\(session)", of: session)
+                let jtiKey = KeySchema.dpopJWTID(digest: "jti-\(session)", of: session)
                 if item.replayed {
                     _ = try await redis.send("SET", jtiKey, "seen-before", "PX", String(Self.window))
                 }

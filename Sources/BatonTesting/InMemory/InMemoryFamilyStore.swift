@@ -15,10 +15,10 @@ public final class InMemoryFamilyStore: FamilyStore {
         var idleDeadline: Int64
     }
 
-    /// A remembered DPoP `jti`: its family and the proof's `jti`.
+    /// A remembered DPoP `jti`: its family and the digest of the proof's `jti`.
     private struct ProofID: Hashable {
         var session: SessionID
-        var jwtID: String
+        var jwtIDDigest: String
     }
 
     private struct State {
@@ -75,7 +75,7 @@ public final class InMemoryFamilyStore: FamilyStore {
                 state.families[session] = nil  // past its idle timeout, as Redis' TTL would have removed it
                 return RefreshOutcome(decision: .reject(.unknownFamily))
             }
-            let proofID = proof.map { ProofID(session: session, jwtID: $0.jwtID) }
+            let proofID = proof.map { ProofID(session: session, jwtIDDigest: $0.jwtIDDigest) }
             let proofSeen = proofID.flatMap { state.proofs[$0] }.map { now < $0 } ?? false
             let decision = FamilyDecision.decide(
                 family: family.record, presented: presented, clientID: clientID, requestedScope: requestedScope,
