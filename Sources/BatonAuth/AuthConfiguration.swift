@@ -25,6 +25,25 @@ public struct AuthConfiguration: Sendable {
     public var rateLimitPerAddress: Int?
     /// The rate-limit window (one second: the limits are per second).
     public var rateLimitWindow: Duration = .seconds(1)
+    /// Whether every client's DPoP proofs must carry a server nonce (`--dpop-nonces`); a client's
+    /// own `dpop_nonce` asks for them for that client alone.
+    public var dpopNoncesRequired = false
+    /// How far a DPoP proof's `iat` may be from the worker's time, either side (s; `--dpop-iat-window`).
+    public var dpopIssuedAtWindow: Int64 = DPoPProofVerifier.defaultIssuedAtWindowSeconds
+
+    /// What a worker's clock may differ from another's (ms), added to the DPoP replay window.
+    public static let dpopReplayMargin: Int64 = 10_000
+
+    /// How long a DPoP proof's `jti` is remembered (ms): a proof is accepted while its `iat` is
+    /// within the window either side of a worker's time, so for twice the window, plus a margin
+    /// for workers whose clocks differ.
+    public var dpopReplayWindowMilliseconds: Int64 { 2 * dpopIssuedAtWindow * 1000 + Self.dpopReplayMargin }
+
+    /// The token endpoint's URL as clients reach it (RFC 8414's `token_endpoint`): what a DPoP
+    /// proof's `htu` must name.
+    public var tokenEndpoint: String {
+        (issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer) + "/oauth/token"
+    }
 
     /// The JWKS `Cache-Control: max-age` (s): never longer than the rotation lead, so a resource
     /// server that refreshes on that schedule has seen every key before it signs.

@@ -1,5 +1,5 @@
-/// The lifetimes a client's sessions and tokens get. Every field has the service-wide default
-/// unless the client overrides it.
+/// The lifetimes a client's sessions and tokens get, and whether it must use DPoP (RFC 9449).
+/// Every field has the service-wide default unless the client overrides it.
 public struct ClientPolicy: Sendable, Equatable, Codable {
     /// Access-token lifetime in seconds (default 5 minutes).
     public var accessTokenTTL: Int
@@ -10,17 +10,25 @@ public struct ClientPolicy: Sendable, Equatable, Codable {
     /// Grace window in seconds in which the previous refresh token still yields the current
     /// successor (default 10; 0 disables it).
     public var gracePeriod: Int
+    /// `require_dpop`: sessions must be bound to a DPoP key (`dpop_jkt`) and every token request
+    /// must carry a proof (default false).
+    public var requireDPoP: Bool
+    /// `dpop_nonce`: the client's DPoP proofs must carry a server nonce (RFC 9449 §8; default false).
+    public var dpopNonce: Bool
 
     /// The service-wide defaults.
     public static let standard = ClientPolicy(accessTokenTTL: 300, idleTimeout: 14 * 86_400,
                                               absoluteLifetime: 90 * 86_400, gracePeriod: 10)
 
     /// Creates a policy.
-    public init(accessTokenTTL: Int, idleTimeout: Int, absoluteLifetime: Int, gracePeriod: Int) {
+    public init(accessTokenTTL: Int, idleTimeout: Int, absoluteLifetime: Int, gracePeriod: Int,
+                requireDPoP: Bool = false, dpopNonce: Bool = false) {
         self.accessTokenTTL = accessTokenTTL
         self.idleTimeout = idleTimeout
         self.absoluteLifetime = absoluteLifetime
         self.gracePeriod = gracePeriod
+        self.requireDPoP = requireDPoP
+        self.dpopNonce = dpopNonce
     }
 
     enum CodingKeys: String, CodingKey {
@@ -28,6 +36,20 @@ public struct ClientPolicy: Sendable, Equatable, Codable {
         case idleTimeout = "idle_timeout"
         case absoluteLifetime = "absolute_lifetime"
         case gracePeriod = "grace_period"
+        case requireDPoP = "require_dpop"
+        case dpopNonce = "dpop_nonce"
+    }
+
+    /// Decodes a stored policy; one stored before DPoP (without `require_dpop` or `dpop_nonce`)
+    /// gets false for both.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        accessTokenTTL = try container.decode(Int.self, forKey: .accessTokenTTL)
+        idleTimeout = try container.decode(Int.self, forKey: .idleTimeout)
+        absoluteLifetime = try container.decode(Int.self, forKey: .absoluteLifetime)
+        gracePeriod = try container.decode(Int.self, forKey: .gracePeriod)
+        requireDPoP = try container.decodeIfPresent(Bool.self, forKey: .requireDPoP) ?? false
+        dpopNonce = try container.decodeIfPresent(Bool.self, forKey: .dpopNonce) ?? false
     }
 
     /// The accepted access-token lifetimes (s).

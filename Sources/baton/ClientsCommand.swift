@@ -42,6 +42,12 @@ struct ClientsCommand: AsyncParsableCommand {
         @Option(name: .customLong("grace-period"), help: "Refresh grace window, seconds (0 disables).")
         var gracePeriod: Int?
 
+        @Flag(name: .customLong("require-dpop"), help: "Sessions must be bound to a DPoP key (dpop_jkt) and token requests carry a DPoP proof.")
+        var requireDPoP = false
+
+        @Flag(name: .customLong("dpop-nonce"), help: "The client's DPoP proofs must carry a server nonce (DPoP-Nonce).")
+        var dpopNonce = false
+
         func run() async throws {
             var draft = ClientDraft()
             draft.clientID = clientID
@@ -58,6 +64,8 @@ struct ClientsCommand: AsyncParsableCommand {
             draft.audience = audience
             draft.accessTokenTTL = accessTokenTTL
             draft.gracePeriod = gracePeriod
+            draft.requireDPoP = requireDPoP ? true : nil
+            draft.dpopNonce = dpopNonce ? true : nil
             let (client, secret) = try await store.withRedis { redis in
                 try await BatonApplication.adminService(redis: redis, masterSecret: nil).createClient(draft)
             }
@@ -66,6 +74,9 @@ struct ClientsCommand: AsyncParsableCommand {
             print("grant_types:   \(client.grantTypes.map(\.rawValue).joined(separator: " "))")
             print("scopes:        \(client.allowedScopes.joined(separator: " "))")
             if !client.permissions.isEmpty { print("permissions:   \(client.permissions.map(\.rawValue).joined(separator: " "))") }
+            if client.policy.requireDPoP || client.policy.dpopNonce {
+                print("dpop:          \(client.policy.requireDPoP ? "required" : "optional")\(client.policy.dpopNonce ? ", nonce required" : "")")
+            }
             if let secret { print("client_secret: \(secret)   (shown once; store it now)") }
         }
     }

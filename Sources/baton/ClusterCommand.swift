@@ -11,7 +11,7 @@ struct ClusterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cluster",
         abstract: "Run N workers on one port under a supervisor (with an embedded redis-server unless --redis is given).",
-        discussion: "Options not listed here are passed to every worker (see `baton serve --help`), e.g. --port, --rotate-every. Each worker runs one event loop unless --event-loops says otherwise."
+        discussion: "Options not listed here are passed to every worker (see `baton serve --help`), e.g. --port, --rotate-every, --dpop-nonces, --dpop-iat-window. Each worker runs one event loop unless --event-loops says otherwise."
     )
 
     @OptionGroup var store: StoreOptions

@@ -85,6 +85,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("rate-limit-address"), help: "Token requests per second allowed per source address (unset: no limit). [BATON_RATE_LIMIT_ADDRESS]")
     var rateLimitAddressOption: Int?
 
+    @Flag(name: .customLong("dpop-nonces"), help: "Every client's DPoP proofs must carry a server nonce (RFC 9449 §8; a client's own dpop_nonce asks for it alone). [BATON_DPOP_NONCES=1]")
+    var dpopNoncesFlag = false
+
+    /// `--dpop-nonces`, or `$BATON_DPOP_NONCES` set to 1 or true.
+    var dpopNonces: Bool { dpopNoncesFlag || ["1", "true"].contains(environment("BATON_DPOP_NONCES")?.lowercased() ?? "") }
+
+    @Option(name: .customLong("dpop-iat-window"), help: "How far a DPoP proof's iat may be from the worker's time, seconds either side; a proof's jti is remembered for twice this plus 10 s. [BATON_DPOP_IAT_WINDOW]")
+    var dpopIssuedAtWindow: Int = environment("BATON_DPOP_IAT_WINDOW").flatMap { Int($0) } ?? Int(DPoPProofVerifier.defaultIssuedAtWindowSeconds)
+
     @Flag(name: .customLong("reuse-port"), help: "Set SO_REUSEPORT so several workers can share the port (baton cluster does).")
     var reusePort = false
 
@@ -153,6 +162,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("rate limits are requests per second, at least 1")
         }
         configuration.workerID = workerID
+        guard (1...3_600).contains(dpopIssuedAtWindow) else { throw ValidationError("--dpop-iat-window must be 1 to 3600 seconds") }
+        configuration.auth.dpopIssuedAtWindow = Int64(dpopIssuedAtWindow)
+        configuration.auth.dpopNoncesRequired = dpopNonces
         guard let algorithm = SigningAlgorithm(rawValue: signingAlgorithm) else {
             throw ValidationError("unknown --signing-alg \(signingAlgorithm): use ES256, EdDSA or RS256")
         }

@@ -20,6 +20,10 @@ public struct ClientDraft: Sendable {
     public var idleTimeout: Int?
     public var absoluteLifetime: Int?
     public var gracePeriod: Int?
+    /// Whether sessions must be DPoP-bound and token requests carry a proof (`require_dpop`).
+    public var requireDPoP: Bool?
+    /// Whether its DPoP proofs must carry a server nonce (`dpop_nonce`).
+    public var dpopNonce: Bool?
 
     /// An empty draft: every field default.
     public init() {}
@@ -27,7 +31,7 @@ public struct ClientDraft: Sendable {
     /// Every member a JSON draft may have.
     static let members: Set<String> = [
         "client_id", "public", "grant_types", "allowed_scopes", "permissions", "audience",
-        "access_token_ttl", "idle_timeout", "absolute_lifetime", "grace_period",
+        "access_token_ttl", "idle_timeout", "absolute_lifetime", "grace_period", "require_dpop", "dpop_nonce",
     ]
 
     /// Reads a draft from a JSON body (`POST`/`PATCH /admin/clients`), strictly: an unknown
@@ -44,6 +48,8 @@ public struct ClientDraft: Sendable {
         idleTimeout = try Self.seconds(body, "idle_timeout", ClientPolicy.idleTimeoutRange)
         absoluteLifetime = try Self.seconds(body, "absolute_lifetime", ClientPolicy.absoluteLifetimeRange)
         gracePeriod = try Self.seconds(body, "grace_period", ClientPolicy.gracePeriodRange)
+        requireDPoP = try body.bool("require_dpop")
+        dpopNonce = try body.bool("dpop_nonce")
     }
 
     private static func seconds(_ body: JSONObjectReader, _ name: String, _ range: ClosedRange<Int>) throws -> Int? {
@@ -86,6 +92,8 @@ public struct ClientDraft: Sendable {
         if let idleTimeout { client.policy.idleTimeout = idleTimeout }
         if let absoluteLifetime { client.policy.absoluteLifetime = absoluteLifetime }
         if let gracePeriod { client.policy.gracePeriod = gracePeriod }
+        if let requireDPoP { client.policy.requireDPoP = requireDPoP }
+        if let dpopNonce { client.policy.dpopNonce = dpopNonce }
         try client.policy.validate()
         if client.secretHash == nil && client.permissions.contains(.sessions) {
             throw BatonError(.invalidRequest, hint: "only a confidential client can hold the 'sessions' permission")
