@@ -21,17 +21,53 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible, Sendable {
 
 /// One Redis Cluster and one Sentinel deployment for a whole suite (forming them takes seconds),
 /// emptied before each test that uses them; the suite must be serialized.
+///
+/// Suites with this trait take turns: each holds two of `DeploymentGate`'s two permits (one per
+/// deployment), taken one after the other, so two such suites starting together would each hold
+/// one and wait for the other's forever.
 struct SharedRedisDeployments: SuiteTrait, TestScoping {
     @TaskLocal static var current: [RedisDeploymentServers.Kind: RedisDeploymentServers] = [:]
+
+    /// The turn of one suite at a time.
+    private static let turn = Turn()
 
     var isRecursive: Bool { false }
 
     func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+        await Self.turn.take()
+        do {
+            try await withDeployments(function)
+        } catch {
+            await Self.turn.pass()
+            throw error
+        }
+        await Self.turn.pass()
+    }
+
+    private func withDeployments(_ function: @Sendable () async throws -> Void) async throws {
         let cluster = try await RedisDeploymentServers.start(.cluster)
         defer { cluster.stop() }
         let sentinel = try await RedisDeploymentServers.start(.sentinel)
         defer { sentinel.stop() }
         try await Self.$current.withValue([.cluster: cluster, .sentinel: sentinel]) { try await function() }
+    }
+
+    /// A lock held across suspension points, handed on in arrival order.
+    private actor Turn {
+        private var taken = false
+        private var waiting: [CheckedContinuation<Void, Never>] = []
+
+        func take() async {
+            guard taken else {
+                taken = true
+                return
+            }
+            await withCheckedContinuation { waiting.append($0) }
+        }
+
+        func pass() {
+            if waiting.isEmpty { taken = false } else { waiting.removeFirst().resume() }
+        }
     }
 }
 
