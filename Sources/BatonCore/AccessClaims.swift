@@ -29,6 +29,9 @@ public struct AccessClaims: Sendable, Equatable {
     public var authTime: Int64?
     /// Extra claims as JSON object members (`"k":v,...`), set when the session was created.
     public var extraMembers: [UInt8]
+    /// `cnf.jkt` (RFC 9449 §6.1): the thumbprint of the DPoP key the token is bound to, or nil
+    /// for a bearer token.
+    public var confirmationThumbprint: String?
 
     /// Names no extra claim may take: Baton sets them itself.
     public static let reservedNames: Set<String> = [
@@ -38,7 +41,7 @@ public struct AccessClaims: Sendable, Equatable {
     /// Creates the claims.
     public init(issuer: String, subject: String, audience: String, clientID: String, scope: String,
                 sessionID: String?, issuedAt: Int64, expiresAt: Int64, jwtID: String,
-                authTime: Int64? = nil, extraMembers: [UInt8] = []) {
+                authTime: Int64? = nil, extraMembers: [UInt8] = [], confirmationThumbprint: String? = nil) {
         self.issuer = issuer
         self.subject = subject
         self.audience = audience
@@ -50,6 +53,7 @@ public struct AccessClaims: Sendable, Equatable {
         self.jwtID = jwtID
         self.authTime = authTime
         self.extraMembers = extraMembers
+        self.confirmationThumbprint = confirmationThumbprint
     }
 
     /// The JSON payload.
@@ -74,6 +78,11 @@ public struct AccessClaims: Sendable, Equatable {
         json.member("exp", expiresAt)
         json.member("jti", jwtID)
         if let authTime { json.member("auth_time", authTime) }
+        if let confirmationThumbprint {
+            var confirmation = JSONWriter(capacity: 64)
+            confirmation.member("jkt", confirmationThumbprint)
+            json.member("cnf", rawJSON: confirmation.finish())
+        }
         json.rawMembers(extraMembers)
         bytes = json.finish()
     }

@@ -36,6 +36,9 @@ public struct BatonError: Error, Sendable, Equatable, CustomStringConvertible {
     public var retryAfter: Int?
     /// Extra detail for the log only.
     public var debug: String?
+    /// For `use_dpop_nonce` (RFC 9449 §8): the nonce the client is to use, sent as the `DPoP-Nonce`
+    /// header. Never logged (not in `description`).
+    public var dpopNonce: String?
 
     /// Creates an error.
     public init(_ code: Code, hint: String, debug: String? = nil, retryAfter: Int? = nil) {

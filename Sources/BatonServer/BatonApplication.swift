@@ -38,8 +38,9 @@ public enum BatonApplication {
             try await keyring.ensureActiveKey(now: clock.seconds(), algorithm: auth.signingAlgorithm)
         }
         let keys = KeyManager(store: stores.keyset, sealer: sealer, retention: auth.keyRetention, clock: clock)
+        let dpop = try TokenService.dpopVerifier(configuration: auth, keys: derivedKeys)
         let service = TokenService(configuration: auth, families: stores.families, clients: registry, keyring: keyring,
-                                   codec: codec, clock: clock, logger: logger, metrics: metrics)
+                                   codec: codec, dpop: dpop, clock: clock, logger: logger, metrics: metrics)
         let authenticator = ClientAuthenticator(registry: registry)
         let admin = AdminService(clients: stores.clients, families: stores.families, codec: codec,
                                  defaultPolicy: auth.defaultPolicy, registry: registry, clock: clock)

@@ -89,12 +89,19 @@ final class AuthHarness: Sendable {
     let login: Client
     let app: Client
     let other: Client
+    /// A confidential client of the client_credentials grant (secret "machine-secret").
+    let machine: Client
+    /// The service's settings.
+    let configuration: AuthConfiguration
+    /// The DPoP nonces the service makes and checks.
+    let nonces: DPoPNonces
     private let memory: InMemoryFamilyStore?
     /// The Redis deployment, and whether this harness started it (else the suite shares it).
     private let deployment: (servers: RedisDeploymentServers, owned: Bool)?
     private let redis: (any RedisDeployment)?
 
-    private init(kind: StoreKind, policy: ClientPolicy) async throws {
+    private init(kind: StoreKind, policy: ClientPolicy, configuration: AuthConfiguration) async throws {
+        self.configuration = configuration
         let clients: any ClientStore
         let keyset: any KeysetStore
         switch kind {
@@ -123,6 +130,7 @@ final class AuthHarness: Sendable {
         }
         let keys = try DerivedKeys(try MasterSecret.generate())
         codec = RefreshTokenCodec(keys: keys)
+        nonces = try DPoPNonces(keys: keys)
         let logger = Logger(label: "baton-auth-test") { [logs] _ in logs }
         let keyring = Keyring(store: keyset, sealer: KeySealer(derivedKeys: keys), retention: 86_460, logger: logger)
         try await keyring.ensureActiveKey(now: clock.seconds())
@@ -132,15 +140,18 @@ final class AuthHarness: Sendable {
                      permissions: [], audience: nil, policy: policy)
         other = Client(id: "other", secretHash: nil, grantTypes: [.refreshToken], allowedScopes: ["read"],
                        permissions: [], audience: nil, policy: policy)
-        for client in [login, app, other] { _ = try await clients.add(client) }
-        service = TokenService(configuration: AuthConfiguration(), families: families, clients: ClientRegistry(store: clients),
-                               keyring: keyring, codec: codec, clock: clock, logger: logger)
+        machine = Client(id: "machine", secretHash: try ClientAuthenticator.secretHash("machine-secret"),
+                         grantTypes: [.clientCredentials], allowedScopes: ["read"], permissions: [], audience: nil, policy: policy)
+        for client in [login, app, other, machine] { _ = try await clients.add(client) }
+        service = TokenService(configuration: configuration, families: families, clients: ClientRegistry(store: clients),
+                               keyring: keyring, codec: codec, dpop: try TokenService.dpopVerifier(configuration: configuration, keys: keys),
+                               clock: clock, logger: logger)
     }
 
     /// Runs `body` on a fresh harness and stops it afterwards.
-    static func with(_ kind: StoreKind, policy: ClientPolicy = .standard,
+    static func with(_ kind: StoreKind, policy: ClientPolicy = .standard, configuration: AuthConfiguration = AuthConfiguration(),
                      _ body: (AuthHarness) async throws -> Void) async throws {
-        let harness = try await AuthHarness(kind: kind, policy: policy)
+        let harness = try await AuthHarness(kind: kind, policy: policy, configuration: configuration)
         do {
             try await body(harness)
         } catch {
@@ -155,24 +166,25 @@ final class AuthHarness: Sendable {
         if let deployment, deployment.owned { deployment.servers.stop() }
     }
 
-    /// A new session of `subject` on `app`; returns the token response.
-    func createSession(_ subject: String = "alice", scope: String? = nil) async throws -> TokenResponse {
+    /// A new session of `subject` on `app` (DPoP-bound to `jkt` when given); returns the token response.
+    func createSession(_ subject: String = "alice", scope: String? = nil, jkt: String? = nil) async throws -> TokenResponse {
         var json = #"{"sub":"\#(subject)","client_id":"app""#
         if let scope { json += #","scope":"\#(scope)""# }
+        if let jkt { json += #","dpop_jkt":"\#(jkt)""# }
         return try await service.createSession(caller: login, request: try SessionRequest(json: Array((json + "}").utf8)))
     }
 
-    /// Presents a refresh token as `client` (default `app`).
-    func refresh(_ token: [UInt8], as client: Client? = nil, scope: String? = nil) async throws -> TokenResponse {
+    /// Presents a refresh token as `client` (default `app`), with these `DPoP` header values.
+    func refresh(_ token: [UInt8], as client: Client? = nil, scope: String? = nil, dpop: [String] = []) async throws -> TokenResponse {
         var form = "grant_type=refresh_token&refresh_token=" + String(decoding: token, as: UTF8.self)
         if let scope { form += "&scope=" + scope.replacingOccurrences(of: " ", with: "+") }
-        return try await service.refresh(client: client ?? app, form: try FormBody(Array(form.utf8)))
+        return try await service.refresh(client: client ?? app, form: try FormBody(Array(form.utf8)), dpopProofs: dpop)
     }
 
     /// The OAuth error a refresh ends in, or nil if it succeeded.
-    func refusal(_ token: [UInt8], as client: Client? = nil) async throws -> BatonError.Code? {
+    func refusal(_ token: [UInt8], as client: Client? = nil, dpop: [String] = []) async throws -> BatonError.Code? {
         do {
-            _ = try await refresh(token, as: client)
+            _ = try await refresh(token, as: client, dpop: dpop)
             return nil
         } catch let error as BatonError {
             return error.code

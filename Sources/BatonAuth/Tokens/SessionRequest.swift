@@ -1,7 +1,7 @@
 import BatonCore
 
 /// What a login backend sends to create a session: `{"sub": …, "client_id": …, "scope"?: …,
-/// "auth_time"?: …, "claims"?: {…}}`, read strictly (unknown members, duplicates and wrong
+/// "auth_time"?: …, "claims"?: {…}, "dpop_jkt"?: …}`, read strictly (unknown members, duplicates and wrong
 /// types are refused by name).
 public struct SessionRequest: Sendable {
     /// The authenticated subject.
@@ -14,13 +14,16 @@ public struct SessionRequest: Sendable {
     public var authTime: Int64?
     /// Extra access-token claims as JSON object members, sorted by name.
     public var extraMembers: [UInt8]
+    /// `dpop_jkt`: the RFC 7638 SHA-256 thumbprint of the app's DPoP key (RFC 9449) the session is
+    /// bound to for life; nil for an unbound session.
+    public var dpopThumbprint: String?
 
     /// The longest `claims` accepted, as JSON members.
     static let claimsLimit = 4096
 
     /// Parses and checks a request body.
     public init(json bytes: [UInt8]) throws {
-        let body = try JSONObjectReader(bytes, allowed: ["sub", "client_id", "scope", "auth_time", "claims"])
+        let body = try JSONObjectReader(bytes, allowed: ["sub", "client_id", "scope", "auth_time", "claims", "dpop_jkt"])
         guard let subject = try body.string("sub"), !subject.isEmpty else {
             throw BatonError(.invalidRequest, hint: "'sub' (the authenticated subject) is required")
         }
@@ -35,6 +38,27 @@ public struct SessionRequest: Sendable {
         scope = try body.string("scope")
         authTime = try body.integer("auth_time", in: 0...253_402_300_799)
         extraMembers = try Self.members(of: body.value("claims"))
+        dpopThumbprint = try body.string("dpop_jkt")
+        if let dpopThumbprint {
+            // A base64url SHA-256 without padding: 43 characters, the last one of the 16 that
+            // carry 2 bits (RFC 7638 §3, RFC 9449 §10).
+            guard dpopThumbprint.utf8.count == 43, dpopThumbprint.utf8.allSatisfy(Self.isBase64URL),
+                  "AEIMQUYcgkosw048".utf8.contains(dpopThumbprint.utf8.last!)
+            else {
+                throw BatonError(.invalidRequest, hint: "'dpop_jkt' must be an RFC 7638 SHA-256 thumbprint: 43 base64url characters")
+            }
+        }
+    }
+
+    /// `A-Z a-z 0-9 - _`.
+    private static func isBase64URL(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "_"):
+            true
+        default:
+            false
+        }
     }
 
     /// Extra claims as JSON members, checked: an object, no reserved names, at most 4 KiB.

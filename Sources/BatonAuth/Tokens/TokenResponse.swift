@@ -18,6 +18,9 @@ public struct TokenResponse: Sendable {
     public let sessionID: String?
     /// The kid of the key that signed the access token (sent as the `Baton-Key-ID` header).
     public let keyID: String
+    /// A fresh DPoP nonce to send as the `DPoP-Nonce` header (RFC 9449 §8.2), when the client
+    /// should move on to it; nil: no header.
+    public internal(set) var dpopNonce: String?
 
     /// The access token (a copy out of the body, for callers other than the HTTP response).
     public var accessToken: [UInt8] { Array(json[accessTokenRange]) }
@@ -28,6 +31,7 @@ public struct TokenResponse: Sendable {
 extension TokenResponse: RedactedDescription {
     /// Everything but the body, which holds the two tokens.
     public var publicFields: KeyValuePairs<String, Any> {
-        ["json": redacted(json), "expiresIn": expiresIn, "scope": scope, "sessionID": sessionID as Any, "keyID": keyID]
+        ["json": redacted(json), "expiresIn": expiresIn, "scope": scope, "sessionID": sessionID as Any, "keyID": keyID,
+         "dpopNonce": redacted(dpopNonce)]
     }
 }

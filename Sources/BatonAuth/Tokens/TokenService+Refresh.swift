@@ -1,9 +1,11 @@
 import BatonCore
 
 extension TokenService {
-    /// RFC 6749 §6: rotates a refresh token. The MAC is checked before Redis is asked; then one
-    /// EVALSHA decides (rotate, grace, fast-forward, reuse, reject) atomically.
-    public func refresh(client: Client, form: FormBody) async throws -> TokenResponse {
+    /// RFC 6749 §6: rotates a refresh token. The MAC and the request's DPoP proof (`dpopProofs`,
+    /// every `DPoP` header value; RFC 9449 §4.3) are checked before Redis is asked; then one EVALSHA
+    /// decides (rotate, grace, fast-forward, reuse, reject, and the proof's key and `jti`) atomically.
+    /// With a proof the access token is bound to its key (`cnf.jkt`, `token_type` DPoP).
+    public func refresh(client: Client, form: FormBody, dpopProofs: [String] = []) async throws -> TokenResponse {
         guard client.grantTypes.contains(.refreshToken) else {
             throw BatonError(.unauthorizedClient, hint: "the client may not use the refresh_token grant")
         }
@@ -17,9 +19,11 @@ extension TokenService {
         let requestedScope = try form["scope"].map { try Scope(parsing: $0) }
         let session = presented.sessionID
         let now = clock.milliseconds()
+        let proof = try verifiedProof(dpopProofs, client: client, now: now)
+        let presentation = try proof?.presentation(replayWindowMilliseconds: configuration.dpopReplayWindowMilliseconds)
         let started = ContinuousClock.now
         let outcome = try await families.refresh(
-            session, presented: presented.generation, clientID: client.id, requestedScope: requestedScope, proof: nil, now: now,
+            session, presented: presented.generation, clientID: client.id, requestedScope: requestedScope, proof: presentation, now: now,
             graceMilliseconds: Int64(client.policy.gracePeriod) * 1000,
             idleMilliseconds: Int64(client.policy.idleTimeout) * 1000)
         metrics.refreshScriptLatency(ContinuousClock.now - started)
@@ -39,6 +43,8 @@ extension TokenService {
             throw BatonError(.invalidGrant, hint: RefreshTokenCodec.invalidHint, debug: "reuse detected")
         case .reject(.scopeExceeded):
             throw BatonError(.invalidScope, hint: "the requested scope exceeds the scope granted to the session")
+        case .reject(let reason) where Self.dpopRefusal(reason) != nil:
+            throw Self.dpopRefusal(reason)!
         case .reject(let reason):
             throw BatonError(.invalidGrant, hint: RefreshTokenCodec.invalidHint, debug: reason.rawValue)
         }
@@ -49,8 +55,10 @@ extension TokenService {
 
         // The script refused a scope beyond the session's before rotating; a narrower one applies.
         let scope = try requestedScope ?? Scope(parsing: outcome.scope ?? "")
-        return try tokenResponse(
+        var response = try tokenResponse(
             for: client, subject: outcome.subject ?? "", scope: scope.description, session: session, refresh: generation,
-            authTime: outcome.authTime, extraMembers: Array((outcome.claims ?? "").utf8), at: now)
+            authTime: outcome.authTime, extraMembers: Array((outcome.claims ?? "").utf8), confirmation: proof?.thumbprint, at: now)
+        response.dpopNonce = try dpopNonceToSend(after: proof, client: client, now: now)
+        return response
     }
 }

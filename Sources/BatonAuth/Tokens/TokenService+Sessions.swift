@@ -3,6 +3,11 @@ import BatonCore
 extension TokenService {
     /// Creates a session (a new family) for an authenticated subject on a client; the caller must
     /// be a confidential client with the `sessions` permission.
+    ///
+    /// With `dpop_jkt` the family is bound to that DPoP key for life (RFC 9449): every refresh needs
+    /// a proof for it. The session's first access token is bound to it too (`cnf.jkt`, `token_type`
+    /// DPoP), though no proof came with this request: the login backend vouches for the key, and a
+    /// bearer token out of a bound session would be the one thing a thief could use without it.
     public func createSession(caller: Client, request: SessionRequest) async throws -> TokenResponse {
         guard caller.isConfidential, caller.permissions.contains(.sessions) else {
             throw BatonError(.unauthorizedClient, hint: "the caller lacks the 'sessions' permission")
@@ -18,6 +23,9 @@ extension TokenService {
         guard scope.isSubset(of: allowed) else {
             throw BatonError(.invalidScope, hint: "the scope exceeds what the client may hold")
         }
+        guard request.dpopThumbprint != nil || !client.policy.requireDPoP else {
+            throw BatonError(.invalidRequest, hint: "the client requires DPoP: 'dpop_jkt' (the app's DPoP key thumbprint) is required")
+        }
         let now = clock.milliseconds()
         let session = try codec.newSession(for: request.subject)
         let authTime = request.authTime ?? now / 1000
@@ -25,9 +33,10 @@ extension TokenService {
             session: session, clientID: client.id, subject: request.subject, scope: scope.description, authTime: authTime,
             claims: String(decoding: request.extraMembers, as: UTF8.self),
             expiresAt: now + Int64(client.policy.absoluteLifetime) * 1000,
-            idleTimeoutMilliseconds: Int64(client.policy.idleTimeout) * 1000)
+            idleTimeoutMilliseconds: Int64(client.policy.idleTimeout) * 1000, dpopThumbprint: request.dpopThumbprint)
         _ = try await families.create(family, now: now)
         return try tokenResponse(for: client, subject: request.subject, scope: scope.description, session: session, refresh: 0,
-                                 sessionMember: true, authTime: authTime, extraMembers: request.extraMembers, at: now)
+                                 sessionMember: true, authTime: authTime, extraMembers: request.extraMembers,
+                                 confirmation: request.dpopThumbprint, at: now)
     }
 }

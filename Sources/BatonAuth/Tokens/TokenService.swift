@@ -7,9 +7,10 @@ import Logging
 /// and minted here; controllers only decode requests and encode responses.
 ///
 /// ```swift
+/// let dpop = try TokenService.dpopVerifier(configuration: configuration, keys: derivedKeys)
 /// let service = TokenService(configuration: configuration, families: stores.families, clients: registry,
-///                            keyring: keyring, codec: codec, clock: SystemClock(), logger: logger)
-/// let response = try await service.refresh(client: client, form: form)
+///                            keyring: keyring, codec: codec, dpop: dpop, clock: SystemClock(), logger: logger)
+/// let response = try await service.refresh(client: client, form: form, dpopProofs: dpopHeaderValues)
 /// ```
 public struct TokenService: Sendable {
     /// The issuer and client defaults.
@@ -18,18 +19,23 @@ public struct TokenService: Sendable {
     let clients: ClientRegistry
     let keyring: Keyring
     let codec: RefreshTokenCodec
+    /// Checks DPoP proofs (RFC 9449) and makes their nonces.
+    let dpop: DPoPProofVerifier
     let clock: any WallClock
     let logger: Logger
     let metrics: any AuthMetrics
 
-    /// Creates the service over its stores, keys and clock.
+    /// Creates the service over its stores, keys and clock; `dpop` checks proofs for the token
+    /// endpoint (`dpopVerifier(configuration:keys:)`).
     public init(configuration: AuthConfiguration, families: any FamilyStore, clients: ClientRegistry, keyring: Keyring,
-                codec: RefreshTokenCodec, clock: any WallClock, logger: Logger, metrics: any AuthMetrics = DiscardedMetrics()) {
+                codec: RefreshTokenCodec, dpop: DPoPProofVerifier, clock: any WallClock, logger: Logger,
+                metrics: any AuthMetrics = DiscardedMetrics()) {
         self.configuration = configuration
         self.families = families
         self.clients = clients
         self.keyring = keyring
         self.codec = codec
+        self.dpop = dpop
         self.clock = clock
         self.logger = logger
         self.metrics = metrics
@@ -37,10 +43,12 @@ public struct TokenService: Sendable {
 
     /// The token response's body, written once: an access token for `client` signed with the
     /// active key, and, with a `refresh` generation, the family's refresh token, minted in place.
-    /// `sessionMember` adds the session id to the body (session creation).
+    /// `sessionMember` adds the session id to the body (session creation). With a `confirmation`
+    /// thumbprint the access token is DPoP-bound (`cnf.jkt`, RFC 9449 §6.1) and the `token_type`
+    /// is `DPoP` (§5), else `Bearer`.
     func tokenResponse(for client: Client, subject: String, scope: String, session: SessionID?, refresh generation: UInt64?,
-                       sessionMember: Bool = false, authTime: Int64?, extraMembers: [UInt8], at milliseconds: Int64) throws
-        -> TokenResponse {
+                       sessionMember: Bool = false, authTime: Int64?, extraMembers: [UInt8], confirmation: String? = nil,
+                       at milliseconds: Int64) throws -> TokenResponse {
         let seconds = milliseconds / 1000
         guard let key = keyring.activeKey(at: seconds) else {
             throw BatonError(.temporarilyUnavailable, hint: "no signing key is active", debug: "keyset has no active key")
@@ -50,10 +58,11 @@ public struct TokenService: Sendable {
         let claims = AccessClaims(
             issuer: configuration.issuer, subject: subject, audience: client.audience ?? configuration.issuer,
             clientID: client.id, scope: scope, sessionID: sessionID, issuedAt: seconds, expiresAt: seconds + ttl,
-            jwtID: Base64URL.encodeToString(try Random.bytes(count: 16)), authTime: authTime, extraMembers: extraMembers)
+            jwtID: Base64URL.encodeToString(try Random.bytes(count: 16)), authTime: authTime, extraMembers: extraMembers,
+            confirmationThumbprint: confirmation)
         var body = JSONWriter(capacity: 1024 + 2 * extraMembers.count)
         let access = try body.member("access_token") { try key.sign(claims, appendingTo: &$0) }
-        body.member("token_type", "Bearer")
+        body.member("token_type", confirmation == nil ? "Bearer" : "DPoP")
         body.member("expires_in", ttl)
         var refresh: Range<Int>?
         if let session, let generation {

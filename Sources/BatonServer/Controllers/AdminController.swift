@@ -139,6 +139,8 @@ struct SessionView: Encodable {
     var created_at: Int64
     var expires_at: Int64
     var refreshes: UInt64
+    /// The DPoP key thumbprint the session is bound to (absent: unbound).
+    var dpop_jkt: String?
 
     init(_ state: FamilyState) {
         session_id = state.session.description
@@ -147,6 +149,7 @@ struct SessionView: Encodable {
         created_at = state.createdAt / 1000
         expires_at = state.expiresAt / 1000
         refreshes = state.generation
+        dpop_jkt = state.dpopThumbprint
     }
 }
 

@@ -1,0 +1,58 @@
+import BatonCore
+
+/// RFC 9449 at the token endpoint: the request's proof is checked here, with the service's clock,
+/// before any Redis call; what needs the family (its binding, the `jti` replay) is the store's.
+extension TokenService {
+    /// The token endpoint's proof verifier for `configuration` (its `htu` is the issuer's
+    /// `/oauth/token`, its `iat` window `dpopIssuedAtWindow`), with nonces under `keys`: they are
+    /// made whether or not `--dpop-nonces` is on, since a client's own `dpop_nonce` may ask for them.
+    public static func dpopVerifier(configuration: AuthConfiguration, keys: DerivedKeys) throws -> DPoPProofVerifier {
+        try DPoPProofVerifier(tokenEndpoint: configuration.tokenEndpoint, issuedAtWindowSeconds: configuration.dpopIssuedAtWindow,
+                              nonces: try DPoPNonces(keys: keys))
+    }
+
+    /// Whether `client`'s proofs must carry a nonce: `--dpop-nonces`, or the client's `dpop_nonce`.
+    func dpopNonceRequired(for client: Client) -> Bool {
+        configuration.dpopNoncesRequired || client.policy.dpopNonce
+    }
+
+    /// The request's verified proof, or nil when it carried none and `client` does not require
+    /// DPoP. A missing proof for a `require_dpop` client is `invalid_dpop_proof`; a missing or stale
+    /// nonce is `use_dpop_nonce` carrying the nonce to use (`BatonError.dpopNonce`).
+    func verifiedProof(_ headerValues: [String], client: Client, now: Int64) throws -> DPoPProof? {
+        guard !headerValues.isEmpty else {
+            guard !client.policy.requireDPoP else { throw BatonError(.invalidDPoPProof, hint: "missing DPoP proof") }
+            return nil
+        }
+        do {
+            return try dpop.verify(headerValues: headerValues, method: "POST", now: now, nonceRequired: dpopNonceRequired(for: client))
+        } catch var error as BatonError where error.code == .useDPoPNonce {
+            error.dpopNonce = try dpop.nonces?.current(at: now)
+            throw error
+        }
+    }
+
+    /// The `DPoP-Nonce` a successful response carries (RFC 9449 §8.2): the current nonce, when the
+    /// request used nonces (required, or it sent one) and its nonce is not the current bucket's or
+    /// the bucket is about to end; else nil.
+    func dpopNonceToSend(after proof: DPoPProof?, client: Client, now: Int64) throws -> String? {
+        guard let proof, let nonces = dpop.nonces, dpopNonceRequired(for: client) || proof.nonce != nil else { return nil }
+        let current = try nonces.current(at: now)
+        return nonces.shouldRefresh(at: now) || proof.nonce != current ? current : nil
+    }
+
+    /// The store's DPoP refusals as RFC 9449 errors. RFC 9449 §5 requires the key check and names no
+    /// code for it; `invalid_dpop_proof` is the closest. None of them revoked anything.
+    static func dpopRefusal(_ reason: FamilyDecision.RejectReason) -> BatonError? {
+        switch reason {
+        case .dpopRequired:
+            BatonError(.invalidDPoPProof, hint: "the refresh token is bound to a DPoP key: a DPoP proof is required")
+        case .dpopKeyMismatch:
+            BatonError(.invalidDPoPProof, hint: "the DPoP proof's key is not the one the refresh token is bound to")
+        case .dpopReplay:
+            BatonError(.invalidDPoPProof, hint: "the DPoP proof was already used")
+        default:
+            nil
+        }
+    }
+}
