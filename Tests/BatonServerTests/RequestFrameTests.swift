@@ -32,6 +32,14 @@ import Testing
         #expect(frame.authorization == "Basic YTpi")
     }
 
+    @Test func everyDPoPValueOfATokenRequestIsKeptInOrder() throws {
+        let head = "POST /oauth/token HTTP/1.1\r\nDPoP: first.proof.a\r\nContent-Length: 0\r\ndpop:  second.proof.b \r\n\r\n"
+        #expect(try frame(head).dpop == ["first.proof.a", "second.proof.b"])  // the verifier refuses two
+        #expect(try frame(tokenHead + "grant_type=x").dpop == [])
+        // Other requests keep no header values.
+        #expect(try frame("POST /oauth/revoke HTTP/1.1\r\nDPoP: a.b.c\r\n\r\n").dpop == [])
+    }
+
     @Test func namesAreCaseInsensitiveAndValuesTrimmed() throws {
         let frame = try frame("POST /oauth/token HTTP/1.1\r\ncontent-TYPE:\t text/plain  \r\nCONTENT-LENGTH: 0\r\n\r\n")
         #expect(frame.contentType == "text/plain")

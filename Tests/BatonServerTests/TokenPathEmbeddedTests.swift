@@ -23,7 +23,7 @@ import Testing
             self.held = held
         }
 
-        func respond(contentType: String?, authorization: String?, body: ByteBuffer, bodyTooLarge: Bool,
+        func respond(contentType: String?, authorization: String?, dpop: [String], body: ByteBuffer, bodyTooLarge: Bool,
                      from address: SocketAddress?) async -> EndpointResponse {
             if held { await withCheckedContinuation { continuation in waiting.withLock { $0.append(continuation) } } }
             if bodyTooLarge { return .error(HTTPError.bodyTooLarge) }

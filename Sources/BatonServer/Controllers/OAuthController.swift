@@ -21,12 +21,14 @@ struct OAuthController<Context: RemoteAddressRequestContext>: Sendable {
         var request = request
         try requireMediaType(request.headers[.contentType], "application/x-www-form-urlencoded")
         let body = try await request.collectBody(upTo: bodyLimit)
-        return .token(try await token(authorization: request.headers[.authorization], body: body, from: address))
+        return .token(try await token(authorization: request.headers[.authorization], dpop: request.headers[values: .dpop],
+                                      body: body, from: address))
     }
 
     /// The token endpoint on an already-read form body (its media type checked): the router's
-    /// route and the event-loop path (`TokenEndpointHandler`) both answer through it.
-    func token(authorization: String?, body: ByteBuffer, from address: SocketAddress?) async throws -> TokenResponse {
+    /// route and the event-loop path (`TokenEndpointHandler`) both answer through it. `dpop` holds
+    /// every `DPoP` header value, in order (RFC 9449 §4.3: more than one is refused).
+    func token(authorization: String?, dpop: [String], body: ByteBuffer, from address: SocketAddress?) async throws -> TokenResponse {
         let form = try FormBody(body)
         guard let grantType = form["grant_type"] else {
             throw BatonError(.invalidRequest, hint: "missing parameter 'grant_type'")
@@ -34,8 +36,8 @@ struct OAuthController<Context: RemoteAddressRequestContext>: Sendable {
         let client = try await authenticator.authenticate(authorization: authorization, form: form)
         if rateLimiter.isEnabled { try await rateLimiter.check(clientID: client.id, address: address?.ipAddress) }
         switch grantType {
-        case "refresh_token": return try await service.refresh(client: client, form: form)
-        case "client_credentials": return try service.clientCredentials(client: client, form: form)
+        case "refresh_token": return try await service.refresh(client: client, form: form, dpopProofs: dpop)
+        case "client_credentials": return try service.clientCredentials(client: client, form: form, dpopProofs: dpop)
         default: throw BatonError(.unsupportedGrantType, hint: "supported grants: refresh_token, client_credentials")
         }
     }

@@ -43,6 +43,8 @@ struct WellKnownController<Context: RequestContext>: Sendable {
         json.member("introspection_endpoint_auth_methods_supported", rawJSON: list(authMethods))
         json.member("token_endpoint_auth_signing_alg_values_supported", rawJSON: list([]))
         json.member("access_token_signing_alg_values_supported", rawJSON: list(["ES256", "EdDSA", "RS256"]))
+        // RFC 9449 §5.1: the algorithms `DPoPProofVerifier` accepts.
+        json.member("dpop_signing_alg_values_supported", rawJSON: list(["ES256", "EdDSA", "RS256"]))
         return json.finish()
     }
 }

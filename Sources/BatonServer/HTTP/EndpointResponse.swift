@@ -7,6 +7,10 @@ extension HTTPField.Name {
     static let batonKeyID = HTTPField.Name("Baton-Key-ID")!
     /// Which worker answered, so a load balancer's spread can be seen.
     static let batonWorker = HTTPField.Name("Baton-Worker")!
+    /// A DPoP proof (RFC 9449 §4.1).
+    static let dpop = HTTPField.Name("DPoP")!
+    /// The nonce a DPoP client is to put in its next proofs (RFC 9449 §8).
+    static let dpopNonce = HTTPField.Name("DPoP-Nonce")!
 }
 
 /// A complete JSON response (status, headers, body), independent of the HTTP framework: the
@@ -27,9 +31,12 @@ struct EndpointResponse: Sendable {
         return EndpointResponse(status: status, headers: headers, body: body)
     }
 
-    /// A token response (RFC 6749 §5.1) naming the signing key in `Baton-Key-ID`.
+    /// A token response (RFC 6749 §5.1) naming the signing key in `Baton-Key-ID`, with a fresh
+    /// `DPoP-Nonce` when the service has one for the client.
     static func token(_ response: TokenResponse, status: HTTPResponse.Status = .ok) -> EndpointResponse {
-        .json(response.json, status: status, headers: [.batonKeyID: response.keyID])
+        var headers: HTTPFields = [.batonKeyID: response.keyID]
+        if let nonce = response.dpopNonce { headers.addDPoPNonce(nonce) }
+        return .json(response.json, status: status, headers: headers)
     }
 
     /// An RFC 6749 §5.2 error response with the status, headers and body its code calls for.
@@ -45,6 +52,7 @@ struct EndpointResponse: Sendable {
         default:
             break
         }
+        if let nonce = error.dpopNonce { headers.addDPoPNonce(nonce) }
         return .json(body(code: error.code.rawValue, hint: error.hint), status: error.httpStatus, headers: headers)
     }
 
@@ -58,6 +66,15 @@ struct EndpointResponse: Sendable {
         body.member("error", code)
         body.member("error_description", hint)
         return body.finish()
+    }
+}
+
+extension HTTPFields {
+    /// `DPoP-Nonce` (RFC 9449 §8), exposed to browser apps across origins (a CORS response header
+    /// is hidden from scripts unless listed in `Access-Control-Expose-Headers`).
+    mutating func addDPoPNonce(_ nonce: String) {
+        self[.dpopNonce] = nonce
+        self[.accessControlExposeHeaders] = "DPoP-Nonce"
     }
 }
 

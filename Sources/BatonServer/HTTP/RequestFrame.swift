@@ -1,6 +1,6 @@
 /// The framing of one HTTP/1.x request at the start of a byte stream, read strictly: where its
 /// head ends, how long its body is, whether the connection stays open, and for the token endpoint
-/// the two header values it needs. `TokenEndpointHandler` answers token requests from it without
+/// the header values it needs. `TokenEndpointHandler` answers token requests from it without
 /// NIO's HTTP/1 decoder and hands every other request's bytes to that decoder unchanged.
 ///
 /// A request that asks to leave HTTP/1.1 (an `Upgrade`, `Connection: upgrade`, or `CONNECT`) is
@@ -31,6 +31,9 @@ struct RequestFrame: Equatable {
     /// Set for token requests only.
     var contentType: String?
     var authorization: String?
+    /// Every `DPoP` field value of a token request, in order: two proofs are the verifier's to
+    /// refuse (RFC 9449 §4.3), so none is dropped here.
+    var dpop: [String] = []
 
     /// The request's length on the wire.
     var length: Int { headLength + contentLength }
@@ -89,6 +92,8 @@ struct RequestFrame: Equatable {
             case .authorization where line.isTokenRequest:
                 guard frame.authorization == nil else { return .unframeable }
                 frame.authorization = String(decoding: field.value, as: UTF8.self)
+            case .dpop where line.isTokenRequest:
+                frame.dpop.append(String(decoding: field.value, as: UTF8.self))
             default:
                 break
             }
@@ -118,10 +123,11 @@ private let tab = UInt8(ascii: "\t")
 
 /// The header names the framing looks at.
 private enum FieldName {
-    case contentLength, transferEncoding, connection, expect, upgrade, contentType, authorization, other
+    case contentLength, transferEncoding, connection, expect, upgrade, contentType, authorization, dpop, other
 
     init(_ name: UnsafeRawBufferPointer.SubSequence) {
         switch name.count {
+        case 4 where name.equalsIgnoringASCIICase("dpop".utf8): self = .dpop
         case 6 where name.equalsIgnoringASCIICase("expect".utf8): self = .expect
         case 7 where name.equalsIgnoringASCIICase("upgrade".utf8): self = .upgrade
         case 10 where name.equalsIgnoringASCIICase("connection".utf8): self = .connection

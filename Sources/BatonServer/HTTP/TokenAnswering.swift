@@ -7,9 +7,9 @@ protocol TokenAnswering: Sendable {
     /// The largest body accepted (413 beyond).
     var bodyLimit: Int { get }
 
-    /// Answers one request whose body has been read, given its `Content-Type` and `Authorization`;
-    /// `bodyTooLarge` when the body went over the limit.
-    func respond(contentType: String?, authorization: String?, body: ByteBuffer, bodyTooLarge: Bool,
+    /// Answers one request whose body has been read, given its `Content-Type`, `Authorization` and
+    /// every `DPoP` value; `bodyTooLarge` when the body went over the limit.
+    func respond(contentType: String?, authorization: String?, dpop: [String], body: ByteBuffer, bodyTooLarge: Bool,
                  from address: SocketAddress?) async -> EndpointResponse
 
     /// Counts a request for another endpoint whose `Content-Length` was over the limit.

@@ -17,16 +17,16 @@ struct TokenEndpoint: TokenAnswering {
 
     private var recorder: RequestRecorder { RequestRecorder(metrics: metrics, accessLog: accessLog, logger: logger) }
 
-    /// Answers one request whose body has been read, given its `Content-Type` and `Authorization`;
-    /// `bodyTooLarge` when the body went over the limit.
-    func respond(contentType: String?, authorization: String?, body: ByteBuffer, bodyTooLarge: Bool,
+    /// Answers one request whose body has been read, given its `Content-Type`, `Authorization` and
+    /// every `DPoP` value; `bodyTooLarge` when the body went over the limit.
+    func respond(contentType: String?, authorization: String?, dpop: [String], body: ByteBuffer, bodyTooLarge: Bool,
                  from address: SocketAddress?) async -> EndpointResponse {
         let started = ContinuousClock.now
         let response: EndpointResponse
         do {
             guard !bodyTooLarge else { throw HTTPError.bodyTooLarge }
             try requireMediaType(contentType, "application/x-www-form-urlencoded")
-            let token = try await controller.token(authorization: authorization, body: body, from: address)
+            let token = try await controller.token(authorization: authorization, dpop: dpop, body: body, from: address)
             response = .token(token)
         } catch {
             response = ErrorResponder(metrics: metrics, logger: logger).response(for: error)

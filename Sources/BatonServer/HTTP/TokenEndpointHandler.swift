@@ -194,7 +194,7 @@ final class TokenEndpointHandler: ChannelDuplexHandler, RemovableChannelHandler 
         let handler = NIOLoopBound(self, eventLoop: eventLoop)
         Task(executorPreference: executor) {
             let response = await endpoint.respond(contentType: frame.contentType, authorization: frame.authorization,
-                                                  body: body, bodyTooLarge: bodyTooLarge, from: address)
+                                                  dpop: frame.dpop, body: body, bodyTooLarge: bodyTooLarge, from: address)
             if eventLoop.inEventLoop {
                 handler.value.write(response)
             } else {
