@@ -1,5 +1,6 @@
 import BatonCore
 import BatonLocalServers
+import BatonSystem
 import BatonTesting
 import Foundation
 import Testing
@@ -267,5 +268,57 @@ import Testing
             #expect(second.status == 200, "\(second.text)")
             #expect(second.json["token_type"] as? String == "DPoP")
         }
+    }
+
+    @Test func batonClusterPassesTheDPoPOptionsToEveryWorker() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("baton-dpop-cluster-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let port = try freeLoopbackPort()
+        let supervisor = try ChildProcess.spawn(
+            batonBinary, ["cluster", "--workers", "2", "--port", String(port), "--data-dir", data, "--issuer", "https://baton.test",
+                          "--dpop-nonces", "--dpop-iat-window", "30"],
+            outputPath: data + "/cluster.log")
+        do {
+            try await waitUntilReady(port: port, supervisor, logPath: data + "/cluster.log")
+            let login = try await runToCompletion(batonBinary, ["clients", "add", "login", "--permission", "sessions", "--data-dir", data])
+            let secret = try #require(login.output.split(separator: "\n").first { $0.hasPrefix("client_secret:") }?.split(separator: " ")[1])
+            _ = try await runToCompletion(batonBinary, ["clients", "add", "app", "--public", "--data-dir", data])
+            let key = try await JoserfcDPoP.generate("ES256")
+            let created = try await LoopbackHTTPClient.send(
+                "POST", port: port, path: "/v1/sessions",
+                headers: [("Content-Type", "application/json"),
+                          ("Authorization", "Basic " + Data("login:\(secret)".utf8).base64EncodedString())],
+                body: Array(#"{"sub":"alice","client_id":"app","dpop_jkt":"\#(key.thumbprint)"}"#.utf8))
+            let token = try #require(created.json["refresh_token"] as? String)
+            // Every worker asks for a nonce (--dpop-nonces) and refuses a proof 45 s old (--dpop-iat-window 30).
+            var asked = Set<String>()
+            try await poll("both workers to ask for a nonce", timeout: .seconds(10), every: .zero) {
+                let response = try await LoopbackHTTPClient.send(
+                    "POST", port: port, path: "/oauth/token",
+                    headers: [("Content-Type", "application/x-www-form-urlencoded"), ("DPoP", try await key.proof())],
+                    body: Array("grant_type=refresh_token&client_id=app&refresh_token=\(token)".utf8))
+                if response.error == "use_dpop_nonce", response.headers["dpop-nonce"] != nil {
+                    asked.insert(response.headers["baton-worker"] ?? "")
+                }
+                return asked.count == 2
+            }
+            let nonce = try #require(try await LoopbackHTTPClient.send(
+                "POST", port: port, path: "/oauth/token",
+                headers: [("Content-Type", "application/x-www-form-urlencoded"), ("DPoP", try await key.proof())],
+                body: Array("grant_type=refresh_token&client_id=app&refresh_token=\(token)".utf8)).headers["dpop-nonce"])
+            let old = try await LoopbackHTTPClient.send(
+                "POST", port: port, path: "/oauth/token",
+                headers: [("Content-Type", "application/x-www-form-urlencoded"),
+                          ("DPoP", try await key.proof(.nonce(nonce).and(.iatOffset(-45))))],
+                body: Array("grant_type=refresh_token&client_id=app&refresh_token=\(token)".utf8))
+            #expect(old.json["error_description"] as? String == "the DPoP proof's iat is more than 30 s from the server's time")
+        } catch {
+            supervisor.signal(SIGTERM)
+            _ = await supervisor.waitForExit()
+            throw error
+        }
+        supervisor.signal(SIGTERM)
+        #expect(await supervisor.waitForExit() == 0)
     }
 }

@@ -32,7 +32,7 @@ struct WellKnownController<Context: RequestContext>: Sendable {
         let authMethods = ["client_secret_basic", "client_secret_post", "none"]
         var json = JSONWriter(capacity: 1024)
         json.member("issuer", configuration.issuer)
-        json.member("token_endpoint", base + "/oauth/token")
+        json.member("token_endpoint", configuration.tokenEndpoint)  // what a DPoP proof's htu names
         json.member("jwks_uri", base + "/.well-known/jwks.json")
         json.member("revocation_endpoint", base + "/oauth/revoke")
         json.member("introspection_endpoint", base + "/oauth/introspect")
