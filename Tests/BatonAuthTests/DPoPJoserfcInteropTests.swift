@@ -1,4 +1,5 @@
 import BatonAuth
+import BatonLocalServers
 import BatonTesting
 import Foundation
 import Testing
@@ -37,5 +38,31 @@ import Testing
             algorithms.append(try #require(object["alg"]))
         }
         #expect(algorithms == ["ES256", "EdDSA", "RS256"])
+    }
+
+    /// The README's `examples/dpop/dpop_proof.py` makes a key whose thumbprint is the proofs' own,
+    /// and proofs Baton accepts, each with a new jti.
+    @Test func theReadmesExampleScriptMakesProofsWeAccept() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-dpop-example-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let script = packageRoot + "/examples/dpop/dpop_proof.py"
+        let keyFile = directory.appendingPathComponent("key.json").path
+        let url = "http://127.0.0.1:8080/oauth/token"
+        let (keyStatus, jkt) = try await runToCompletion("python3", [script, "key", keyFile])
+        #expect(keyStatus == 0)
+        #expect(try FileManager.default.attributesOfItem(atPath: keyFile)[.posixPermissions] as? Int == 0o600)
+        let verifier = try DPoPProofVerifier(tokenEndpoint: url)
+        var jtis: Set<String> = []
+        for _ in 0..<2 {
+            let (status, proof) = try await runToCompletion("python3", [script, "proof", keyFile, url])
+            #expect(status == 0)
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            let checked = try verifier.verify(headerValues: [proof.trimmingCharacters(in: .whitespacesAndNewlines)], method: "POST",
+                                              now: now, nonceRequired: false)
+            #expect(checked.thumbprint == jkt.trimmingCharacters(in: .whitespacesAndNewlines))
+            jtis.insert(checked.jwtID)
+        }
+        #expect(jtis.count == 2)
     }
 }
