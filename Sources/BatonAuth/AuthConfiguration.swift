@@ -41,9 +41,14 @@ public struct AuthConfiguration: Sendable {
 
     /// The token endpoint's URL as clients reach it (RFC 8414's `token_endpoint`): what a DPoP
     /// proof's `htu` must name.
-    public var tokenEndpoint: String {
-        (issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer) + "/oauth/token"
-    }
+    public var tokenEndpoint: String { issuerBase + "/oauth/token" }
+
+    /// The revocation endpoint's URL as clients reach it (RFC 8414's `revocation_endpoint`): what
+    /// the `htu` of a DPoP proof must name when a public client revokes a DPoP-bound token.
+    public var revocationEndpoint: String { issuerBase + "/oauth/revoke" }
+
+    /// The issuer without a trailing slash, the base of the endpoints' URLs.
+    private var issuerBase: String { issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer }
 
     /// The JWKS `Cache-Control: max-age` (s): never longer than the rotation lead, so a resource
     /// server that refreshes on that schedule has seen every key before it signs.

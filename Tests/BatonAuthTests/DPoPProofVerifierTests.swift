@@ -325,12 +325,12 @@ import Testing
     @Test func configuredEndpointIsNormalisedToo() throws {
         let maker = try DPoPProofMaker(.edDSA)
         let local = try DPoPProofVerifier(tokenEndpoint: "HTTP://127.0.0.1:8080/oauth/token")
-        #expect(local.tokenEndpoint == "http://127.0.0.1:8080/oauth/token")
+        #expect(local.endpoint == "http://127.0.0.1:8080/oauth/token")
         let proof = try maker.proof { _, claims in claims["htu"] = "http://127.0.0.1:8080/oauth/token" }
         #expect(try verify([proof], with: local).thumbprint == maker.thumbprint)
         let defaultPort = try maker.proof { _, claims in claims["htu"] = "http://127.0.0.1/oauth/token" }
         expectRefused([defaultPort], with: local, hint: "the DPoP proof's htu is not the token endpoint's URL")
-        #expect(try DPoPProofVerifier(tokenEndpoint: "https://[::1]:443").tokenEndpoint == "https://[::1]/")
+        #expect(try DPoPProofVerifier(tokenEndpoint: "https://[::1]:443").endpoint == "https://[::1]/")
     }
 
     @Test func endpointThatIsNotAnHTTPURLIsAConfigurationError() {

@@ -1,7 +1,8 @@
 import BatonCore
 import BatonCrypto
 
-/// Checks the `DPoP` header of a token request (RFC 9449 §4.3), purely: no Redis, no clock of its
+/// Checks the `DPoP` header of a request to one endpoint (RFC 9449 §4.3: the token endpoint, or
+/// Baton's revocation endpoint, where a public client proves a bound family's key), purely: no Redis, no clock of its
 /// own. Every refusal is `invalid_dpop_proof` with a hint naming the problem (never the proof's
 /// text), except a missing or stale nonce, which is `use_dpop_nonce` (§8).
 ///
@@ -9,8 +10,8 @@ import BatonCrypto
 /// base64url segments; a header with `typ` `dpop+jwt`, `alg` ES256, EdDSA or RS256, no `crit`, and
 /// a public `jwk` of that algorithm's key type (RSA of at least 2048 bits); the signature under that
 /// key; then the claims `jti` (1 to 128 visible ASCII characters), `htm` (the request's method),
-/// `htu` (the token endpoint, compared after `DPoPTargetURI` normalisation), `iat` (within the
-/// window either side of now), and last the `nonce`. An `ath` claim is ignored at the token endpoint.
+/// `htu` (the verifier's endpoint, compared after `DPoPTargetURI` normalisation), `iat` (within the
+/// window either side of now), and last the `nonce`. An `ath` claim is ignored.
 ///
 /// ```swift
 /// let verifier = try DPoPProofVerifier(tokenEndpoint: issuer + "/oauth/token", nonces: nonces)
@@ -27,8 +28,10 @@ public struct DPoPProofVerifier: Sendable {
     /// JWK members that only a private (or symmetric) key has (RFC 7518 §6.2.2, §6.3.2, §6.4).
     private static let privateKeyMembers: Set<String> = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"]
 
-    /// The token endpoint's URL in `DPoPTargetURI` form: what a proof's `htu` must equal.
-    public let tokenEndpoint: String
+    /// The endpoint's URL in `DPoPTargetURI` form: what a proof's `htu` must equal.
+    public let endpoint: String
+    /// What the endpoint is called in refusals ("token endpoint").
+    public let endpointName: String
     /// How far `iat` may be from now, in seconds, in either direction.
     public let issuedAtWindowSeconds: Int64
     /// The nonces proofs must carry when one is required; nil when nonces are off. The server asks
@@ -40,13 +43,22 @@ public struct DPoPProofVerifier: Sendable {
     public init(
         tokenEndpoint: String, issuedAtWindowSeconds: Int64 = defaultIssuedAtWindowSeconds, nonces: DPoPNonces? = nil
     ) throws {
-        guard let normalized = DPoPTargetURI.normalized(tokenEndpoint) else {
-            throw ConfigurationError("the token endpoint \(tokenEndpoint) is not an absolute http or https URL")
+        try self.init(endpoint: tokenEndpoint, named: "token endpoint", issuedAtWindowSeconds: issuedAtWindowSeconds, nonces: nonces)
+    }
+
+    /// A verifier for proofs of requests to `endpoint`, an absolute http(s) URL called `name` in
+    /// refusals (throws `ConfigurationError` when it is not one, or for a negative window).
+    public init(
+        endpoint: String, named name: String, issuedAtWindowSeconds: Int64 = defaultIssuedAtWindowSeconds, nonces: DPoPNonces? = nil
+    ) throws {
+        guard let normalized = DPoPTargetURI.normalized(endpoint) else {
+            throw ConfigurationError("the \(name) \(endpoint) is not an absolute http or https URL")
         }
         guard issuedAtWindowSeconds >= 0 else {
             throw ConfigurationError("the DPoP iat window must not be negative (it is \(issuedAtWindowSeconds) s)")
         }
-        self.tokenEndpoint = normalized
+        self.endpoint = normalized
+        self.endpointName = name
         self.issuedAtWindowSeconds = issuedAtWindowSeconds
         self.nonces = nonces
     }
@@ -72,8 +84,8 @@ public struct DPoPProofVerifier: Sendable {
         guard case .string(let htm)? = claims["htm"], htm == method else {
             throw Self.invalid("the DPoP proof's htm is not the request's method")
         }
-        guard case .string(let htu)? = claims["htu"], DPoPTargetURI.normalized(htu) == tokenEndpoint else {
-            throw Self.invalid("the DPoP proof's htu is not the token endpoint's URL")
+        guard case .string(let htu)? = claims["htu"], DPoPTargetURI.normalized(htu) == endpoint else {
+            throw Self.invalid("the DPoP proof's htu is not the \(endpointName)'s URL")
         }
         let issuedAt = try checkedIssuedAt(claims["iat"], now: now)
         let nonce = try checkedNonce(claims["nonce"], required: nonceRequired, now: now)
