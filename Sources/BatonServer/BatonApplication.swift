@@ -39,8 +39,10 @@ public enum BatonApplication {
         }
         let keys = KeyManager(store: stores.keyset, sealer: sealer, retention: auth.keyRetention, clock: clock)
         let dpop = try TokenService.dpopVerifier(configuration: auth, keys: derivedKeys)
+        let revocationDPoP = try TokenService.dpopRevocationVerifier(configuration: auth, keys: derivedKeys)
         let service = TokenService(configuration: auth, families: stores.families, clients: registry, keyring: keyring,
-                                   codec: codec, dpop: dpop, clock: clock, logger: logger, metrics: metrics)
+                                   codec: codec, dpop: dpop, revocationDPoP: revocationDPoP, clock: clock, logger: logger,
+                                   metrics: metrics)
         let authenticator = ClientAuthenticator(registry: registry)
         let admin = AdminService(clients: stores.clients, families: stores.families, codec: codec,
                                  defaultPolicy: auth.defaultPolicy, registry: registry, clock: clock)

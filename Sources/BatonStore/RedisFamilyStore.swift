@@ -61,10 +61,17 @@ public struct RedisFamilyStore: Sendable {
         return try RefreshOutcome(reply: reply)
     }
 
-    /// Revokes a family. With a `clientID`, only a family of that client is revoked.
-    public func revoke(_ session: SessionID, clientID: String?) async throws -> RevocationResult {
+    /// Revokes a family, atomically by `RevocationResult.decide`: with a `clientID`, only a family of
+    /// that client; a DPoP-bound family, when `proof` says the revoker must prove its key, only with
+    /// a proof for that key.
+    public func revoke(_ session: SessionID, clientID: String?, proof: RevocationProof) async throws -> RevocationResult {
+        let arguments: [String]
+        switch proof {
+        case .notRequired: arguments = [clientID ?? "", "", ""]
+        case .presented(let thumbprint): arguments = [clientID ?? "", "1", thumbprint ?? ""]
+        }
         let reply = try await redis.storeOperation("revoke family") {
-            try await writes.evaluate(revokeFamilyScript, on: redis, keys: [KeySchema.family(session)], arguments: [clientID ?? ""])
+            try await writes.evaluate(revokeFamilyScript, on: redis, keys: [KeySchema.family(session)], arguments: arguments)
         }
         guard let text = reply.string, let result = RevocationResult(rawValue: text) else {
             throw StoreError.unexpected("revoke family script", reply)

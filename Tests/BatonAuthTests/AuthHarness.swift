@@ -91,6 +91,8 @@ final class AuthHarness: Sendable {
     let other: Client
     /// A confidential client of the client_credentials grant (secret "machine-secret").
     let machine: Client
+    /// A confidential client of the refresh_token grant (secret "web-secret"), for sessions of a backend.
+    let web: Client
     /// The service's settings.
     let configuration: AuthConfiguration
     /// The DPoP nonces the service makes and checks.
@@ -142,9 +144,12 @@ final class AuthHarness: Sendable {
                        permissions: [], audience: nil, policy: policy)
         machine = Client(id: "machine", secretHash: try ClientAuthenticator.secretHash("machine-secret"),
                          grantTypes: [.clientCredentials], allowedScopes: ["read"], permissions: [], audience: nil, policy: policy)
-        for client in [login, app, other, machine] { _ = try await clients.add(client) }
+        web = Client(id: "web", secretHash: try ClientAuthenticator.secretHash("web-secret"), grantTypes: [.refreshToken],
+                     allowedScopes: ["read"], permissions: [], audience: nil, policy: policy)
+        for client in [login, app, other, machine, web] { _ = try await clients.add(client) }
         service = TokenService(configuration: configuration, families: families, clients: ClientRegistry(store: clients),
                                keyring: keyring, codec: codec, dpop: try TokenService.dpopVerifier(configuration: configuration, keys: keys),
+                               revocationDPoP: try TokenService.dpopRevocationVerifier(configuration: configuration, keys: keys),
                                clock: clock, logger: logger)
     }
 
@@ -166,9 +171,11 @@ final class AuthHarness: Sendable {
         if let deployment, deployment.owned { deployment.servers.stop() }
     }
 
-    /// A new session of `subject` on `app` (DPoP-bound to `jkt` when given); returns the token response.
-    func createSession(_ subject: String = "alice", scope: String? = nil, jkt: String? = nil) async throws -> TokenResponse {
-        var json = #"{"sub":"\#(subject)","client_id":"app""#
+    /// A new session of `subject` on `client` (default `app`; DPoP-bound to `jkt` when given); returns
+    /// the token response.
+    func createSession(_ subject: String = "alice", client: String = "app", scope: String? = nil,
+                       jkt: String? = nil) async throws -> TokenResponse {
+        var json = #"{"sub":"\#(subject)","client_id":"\#(client)""#
         if let scope { json += #","scope":"\#(scope)""# }
         if let jkt { json += #","dpop_jkt":"\#(jkt)""# }
         return try await service.createSession(caller: login, request: try SessionRequest(json: Array((json + "}").utf8)))
@@ -189,6 +196,12 @@ final class AuthHarness: Sendable {
         } catch let error as BatonError {
             return error.code
         }
+    }
+
+    /// Revokes a token (RFC 7009) as `client` (default `app`), with these `DPoP` header values.
+    func revoke(_ token: [UInt8], as client: Client? = nil, dpop: [String] = []) async throws {
+        let form = try FormBody(Array(("token=" + String(decoding: token, as: UTF8.self)).utf8))
+        try await service.revoke(client: client ?? app, form: form, dpopProofs: dpop)
     }
 
     /// The session a token belongs to.

@@ -104,10 +104,10 @@ import Testing
         try await withStore { store, _ in
             let session = Self.session()
             _ = try await store.create(Self.newFamily(session), now: Self.now)
-            #expect(try await store.revoke(session, clientID: "other") == .wrongClient)
+            #expect(try await store.revoke(session, clientID: "other", proof: .notRequired) == .wrongClient)
             #expect(try await store.state(of: session) != nil)
-            #expect(try await store.revoke(session, clientID: "app") == .revoked)
-            #expect(try await store.revoke(session, clientID: "app") == .unknown)
+            #expect(try await store.revoke(session, clientID: "app", proof: .notRequired) == .revoked)
+            #expect(try await store.revoke(session, clientID: "app", proof: .notRequired) == .unknown)
             #expect(try await store.state(of: session) == nil)
         }
     }

@@ -79,7 +79,7 @@ public struct AdminService: Sendable {
         guard let session = SessionID(sessionID), session.shard == (try shard(of: subject)),
               let state = try await families.state(of: session), state.subject == subject
         else { return false }
-        return try await families.revoke(session, clientID: nil) == .revoked
+        return try await families.revoke(session, clientID: nil, proof: .notRequired) == .revoked
     }
 
     /// Logs a user out everywhere (O(1)); returns how many indexed sessions ended.

@@ -12,8 +12,10 @@ public protocol FamilyStore: Sendable {
     func refresh(_ session: SessionID, presented: UInt64, clientID: String, requestedScope: Scope?,
                  proof: DPoPPresentation?, now: Int64,
                  graceMilliseconds: Int64, idleMilliseconds: Int64) async throws -> RefreshOutcome
-    /// Revokes a family; with a `clientID`, only a family of that client.
-    func revoke(_ session: SessionID, clientID: String?) async throws -> RevocationResult
+    /// Revokes a family, atomically by `RevocationResult.decide`: with a `clientID`, only a family
+    /// of that client; a DPoP-bound family, when `proof` says the revoker must prove its key, only
+    /// with a proof for that key. Any result but `.revoked` changes nothing.
+    func revoke(_ session: SessionID, clientID: String?, proof: RevocationProof) async throws -> RevocationResult
     /// Logs a user out everywhere (O(1)); returns how many indexed sessions ended.
     func revokeUser(shard: [UInt8], subject: String, now: Int64, retentionMilliseconds: Int64) async throws -> Int
     /// A live family's state (with its DPoP binding), or nil.

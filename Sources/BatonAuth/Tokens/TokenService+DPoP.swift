@@ -1,7 +1,8 @@
 import BatonCore
 
-/// RFC 9449 at the token endpoint: the request's proof is checked here, with the service's clock,
-/// before any Redis call; what needs the family (its binding, the `jti` replay) is the store's.
+/// RFC 9449 at the token and revocation endpoints: the request's proof is checked here, with the
+/// service's clock, before any Redis call; what needs the family (its binding, the `jti` replay)
+/// is the store's.
 extension TokenService {
     /// The token endpoint's proof verifier for `configuration` (its `htu` is the issuer's
     /// `/oauth/token`, its `iat` window `dpopIssuedAtWindow`), with nonces under `keys`: they are
@@ -11,23 +12,33 @@ extension TokenService {
                               nonces: try DPoPNonces(keys: keys))
     }
 
+    /// The revocation endpoint's proof verifier for `configuration`: the token endpoint's checks,
+    /// `iat` window and nonces, with `htu` the issuer's `/oauth/revoke`, so a proof made for one
+    /// endpoint is refused at the other.
+    public static func dpopRevocationVerifier(configuration: AuthConfiguration, keys: DerivedKeys) throws -> DPoPProofVerifier {
+        try DPoPProofVerifier(endpoint: configuration.revocationEndpoint, named: "revocation endpoint",
+                              issuedAtWindowSeconds: configuration.dpopIssuedAtWindow, nonces: try DPoPNonces(keys: keys))
+    }
+
     /// Whether `client`'s proofs must carry a nonce: `--dpop-nonces`, or the client's `dpop_nonce`.
     func dpopNonceRequired(for client: Client) -> Bool {
         configuration.dpopNoncesRequired || client.policy.dpopNonce
     }
 
-    /// The request's verified proof, or nil when it carried none and `client` does not require
-    /// DPoP. A missing proof for a `require_dpop` client is `invalid_dpop_proof`; a missing or stale
-    /// nonce is `use_dpop_nonce` carrying the nonce to use (`BatonError.dpopNonce`).
-    func verifiedProof(_ headerValues: [String], client: Client, now: Int64) throws -> DPoPProof? {
+    /// The request's verified proof (by `verifier`, the token endpoint's unless told), or nil when
+    /// it carried none and `client` does not require DPoP. A missing proof for a `require_dpop`
+    /// client is `invalid_dpop_proof`; a missing or stale nonce is `use_dpop_nonce` carrying the
+    /// nonce to use (`BatonError.dpopNonce`).
+    func verifiedProof(_ headerValues: [String], client: Client, now: Int64, verifier: DPoPProofVerifier? = nil) throws -> DPoPProof? {
         guard !headerValues.isEmpty else {
             guard !client.policy.requireDPoP else { throw BatonError(.invalidDPoPProof, hint: "missing DPoP proof") }
             return nil
         }
+        let verifier = verifier ?? dpop
         do {
-            return try dpop.verify(headerValues: headerValues, method: "POST", now: now, nonceRequired: dpopNonceRequired(for: client))
+            return try verifier.verify(headerValues: headerValues, method: "POST", now: now, nonceRequired: dpopNonceRequired(for: client))
         } catch var error as BatonError where error.code == .useDPoPNonce {
-            error.dpopNonce = try dpop.nonces?.current(at: now)
+            error.dpopNonce = try verifier.nonces?.current(at: now)
             throw error
         }
     }

@@ -8,8 +8,10 @@ import Logging
 ///
 /// ```swift
 /// let dpop = try TokenService.dpopVerifier(configuration: configuration, keys: derivedKeys)
+/// let revocationDPoP = try TokenService.dpopRevocationVerifier(configuration: configuration, keys: derivedKeys)
 /// let service = TokenService(configuration: configuration, families: stores.families, clients: registry,
-///                            keyring: keyring, codec: codec, dpop: dpop, clock: SystemClock(), logger: logger)
+///                            keyring: keyring, codec: codec, dpop: dpop, revocationDPoP: revocationDPoP,
+///                            clock: SystemClock(), logger: logger)
 /// let response = try await service.refresh(client: client, form: form, dpopProofs: dpopHeaderValues)
 /// ```
 public struct TokenService: Sendable {
@@ -19,23 +21,27 @@ public struct TokenService: Sendable {
     let clients: ClientRegistry
     let keyring: Keyring
     let codec: RefreshTokenCodec
-    /// Checks DPoP proofs (RFC 9449) and makes their nonces.
+    /// Checks DPoP proofs (RFC 9449) at the token endpoint and makes their nonces.
     let dpop: DPoPProofVerifier
+    /// Checks DPoP proofs at the revocation endpoint (a public client revoking a bound family).
+    let revocationDPoP: DPoPProofVerifier
     let clock: any WallClock
     let logger: Logger
     let metrics: any AuthMetrics
 
     /// Creates the service over its stores, keys and clock; `dpop` checks proofs for the token
-    /// endpoint (`dpopVerifier(configuration:keys:)`).
+    /// endpoint (`dpopVerifier(configuration:keys:)`), `revocationDPoP` for the revocation endpoint
+    /// (`dpopRevocationVerifier(configuration:keys:)`).
     public init(configuration: AuthConfiguration, families: any FamilyStore, clients: ClientRegistry, keyring: Keyring,
-                codec: RefreshTokenCodec, dpop: DPoPProofVerifier, clock: any WallClock, logger: Logger,
-                metrics: any AuthMetrics = DiscardedMetrics()) {
+                codec: RefreshTokenCodec, dpop: DPoPProofVerifier, revocationDPoP: DPoPProofVerifier, clock: any WallClock,
+                logger: Logger, metrics: any AuthMetrics = DiscardedMetrics()) {
         self.configuration = configuration
         self.families = families
         self.clients = clients
         self.keyring = keyring
         self.codec = codec
         self.dpop = dpop
+        self.revocationDPoP = revocationDPoP
         self.clock = clock
         self.logger = logger
         self.metrics = metrics

@@ -30,13 +30,3 @@ public struct FamilyState: Sendable, Equatable {
         self.dpopThumbprint = dpopThumbprint
     }
 }
-
-/// The result of revoking one family.
-public enum RevocationResult: String, Sendable {
-    /// The family existed and is gone.
-    case revoked
-    /// There was no such family (already revoked or expired).
-    case unknown
-    /// The family belongs to another client; nothing was changed.
-    case wrongClient = "wrong_client"
-}

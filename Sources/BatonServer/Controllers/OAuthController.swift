@@ -42,11 +42,13 @@ struct OAuthController<Context: RemoteAddressRequestContext>: Sendable {
         }
     }
 
+    /// RFC 7009 §2: `DPoP` header values go to the service, which needs a proof for a DPoP-bound
+    /// family's key from a public client (RFC 9449; DESIGN.md §5b).
     private func revoke(_ request: Request) async throws -> Response {
         var request = request
         let form = try await request.formBody(limit: bodyLimit)
         let client = try await authenticator.authenticate(authorization: request.headers[.authorization], form: form)
-        try await service.revoke(client: client, form: form)
+        try await service.revoke(client: client, form: form, dpopProofs: request.headers[values: .dpop])
         return .json(Array("{}".utf8))
     }
 

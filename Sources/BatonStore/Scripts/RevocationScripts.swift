@@ -2,14 +2,22 @@ import BatonRedis
 
 private typealias F = FamilyField
 
-/// Revokes one family (RFC 7009, or an administrator).
+/// Revokes one family (RFC 7009, or an administrator): `RevocationResult.decide`, atomically.
 ///
-/// KEYS[1] the family. ARGV: client id (empty: any client may be named, for administrators).
-/// Returns 'revoked', 'unknown' or 'wrong_client'.
+/// KEYS[1] the family. ARGV: client id (empty: any client may be named, for administrators),
+/// '1' when the revoker must prove a DPoP-bound family's key (a public client) or empty, and the
+/// thumbprint (`jkt`) of the request's verified DPoP proof (empty: none). A bound family (field
+/// `FamilyField.dpopThumbprint`) is then revoked only when the thumbprints are equal.
+/// Returns 'revoked', 'unknown', 'wrong_client', 'dpop_required' or 'dpop_key_mismatch'; only
+/// 'revoked' writes anything.
 let revokeFamilyScript = RedisScript("""
-    local client = redis.call('HGET', KEYS[1], \(F.clientID.lua))
-    if not client then return 'unknown' end
-    if ARGV[1] ~= '' and client ~= ARGV[1] then return 'wrong_client' end
+    local f = redis.call('HMGET', KEYS[1], \(F.clientID.lua), \(F.dpopThumbprint.lua))
+    if not f[1] then return 'unknown' end
+    if ARGV[1] ~= '' and f[1] ~= ARGV[1] then return 'wrong_client' end
+    if f[2] and ARGV[2] == '1' then
+        if ARGV[3] == '' then return 'dpop_required' end
+        if ARGV[3] ~= f[2] then return 'dpop_key_mismatch' end
+    end
     redis.call('DEL', KEYS[1])
     return 'revoked'
     """)

@@ -107,12 +107,11 @@ public final class InMemoryFamilyStore: FamilyStore {
         }
     }
 
-    public func revoke(_ session: SessionID, clientID: String?) async throws -> RevocationResult {
+    public func revoke(_ session: SessionID, clientID: String?, proof: RevocationProof) async throws -> RevocationResult {
         state.withLock { state in
-            guard let family = state.families[session] else { return .unknown }
-            if let clientID, family.record.clientID != clientID { return .wrongClient }
-            state.families[session] = nil
-            return .revoked
+            let result = RevocationResult.decide(family: state.families[session]?.record, clientID: clientID, proof: proof)
+            if result == .revoked { state.families[session] = nil }
+            return result
         }
     }
 
