@@ -5,6 +5,8 @@ import Foundation
 struct DPoPProofMaker {
     /// The token endpoint the tests' verifiers are configured with.
     static let tokenEndpoint = "https://baton.example/oauth/token"
+    /// The revocation endpoint of the same issuer.
+    static let revocationEndpoint = "https://baton.example/oauth/revoke"
     /// The server's time in the tests, in milliseconds since 1970 (a whole second).
     static let now: Int64 = 1_800_000_000_000
 

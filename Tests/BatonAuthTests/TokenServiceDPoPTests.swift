@@ -20,7 +20,7 @@ import Testing
                                           gracePeriod: 10, requireDPoP: true)
 
     /// The BatonError `body` ends in, or nil if it succeeded.
-    private func refusal(_ body: () async throws -> Any) async throws -> BatonError? {
+    func refusal(_ body: () async throws -> Any) async throws -> BatonError? {
         do {
             _ = try await body()
             return nil
@@ -30,7 +30,7 @@ import Testing
     }
 
     /// The access token's claims.
-    private func claims(_ response: TokenResponse) throws -> [String: Any] {
+    func claims(_ response: TokenResponse) throws -> [String: Any] {
         let jws = try JWS(compact: response.accessToken)
         return try #require(try JSONSerialization.jsonObject(with: Data(jws.payload)) as? [String: Any])
     }
@@ -40,7 +40,7 @@ import Testing
     }
 
     /// A proof by `maker` made at the harness clock's time.
-    private func proof(_ maker: DPoPProofMaker, _ auth: AuthHarness, jti: String = UUID().uuidString,
+    func proof(_ maker: DPoPProofMaker, _ auth: AuthHarness, jti: String = UUID().uuidString,
                        nonce: String? = nil) throws -> String {
         try maker.proof { _, claims in
             claims["jti"] = jti
