@@ -7,6 +7,8 @@ import Foundation
 struct JoserfcDPoP {
     /// The `htu` of the test workers' token endpoint (their issuer is https://baton.test).
     static let tokenEndpoint = "https://baton.test/oauth/token"
+    /// The `htu` of their revocation endpoint.
+    static let revocationEndpoint = "https://baton.test/oauth/revoke"
 
     /// How a proof deviates from a good one.
     struct Variant {
@@ -15,6 +17,8 @@ struct JoserfcDPoP {
         static var good: Variant { Variant() }
         static func htm(_ method: String) -> Variant { Variant(members: ["htm": method]) }
         static func htu(_ url: String) -> Variant { Variant(members: ["htu": url]) }
+        /// A proof for the revocation endpoint instead of the token endpoint.
+        static var revocation: Variant { htu(JoserfcDPoP.revocationEndpoint) }
         /// `iat` this many seconds from now.
         static func iatOffset(_ seconds: Int) -> Variant { Variant(members: ["iat_offset": seconds]) }
         /// `iat` at these seconds since 1970 (a worker on a manual clock).
