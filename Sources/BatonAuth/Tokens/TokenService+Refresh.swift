@@ -43,10 +43,8 @@ extension TokenService {
             throw BatonError(.invalidGrant, hint: RefreshTokenCodec.invalidHint, debug: "reuse detected")
         case .reject(.scopeExceeded):
             throw BatonError(.invalidScope, hint: "the requested scope exceeds the scope granted to the session")
-        case .reject(let reason) where Self.dpopRefusal(reason) != nil:
-            throw Self.dpopRefusal(reason)!
         case .reject(let reason):
-            throw BatonError(.invalidGrant, hint: RefreshTokenCodec.invalidHint, debug: reason.rawValue)
+            throw Self.dpopRefusal(reason) ?? BatonError(.invalidGrant, hint: RefreshTokenCodec.invalidHint, debug: reason.rawValue)
         }
         if case .fastForward = outcome.decision {
             logger.notice("refresh token newer than the store: fast-forwarded (lost write)",
