@@ -291,12 +291,20 @@ import Testing
                           ("Authorization", "Basic " + Data("login:\(secret)".utf8).base64EncodedString())],
                 body: Array(#"{"sub":"alice","client_id":"app","dpop_jkt":"\#(key.thumbprint)"}"#.utf8))
             let token = try #require(created.json["refresh_token"] as? String)
+            // The second worker may still be starting: wait until both answer on the shared port.
+            var answered = Set<String>()
+            try await poll("both workers to answer on the shared port", timeout: .seconds(30), every: .zero) {
+                answered.insert(try await LoopbackHTTPClient.send("GET", port: port, path: "/healthz").headers["baton-worker"] ?? "")
+                return answered.count == 2
+            }
             // Every worker asks for a nonce (--dpop-nonces) and refuses a proof 45 s old (--dpop-iat-window 30).
+            // A proof refused for its nonce is refused before Redis, so one proof serves every try.
+            let proofWithoutNonce = try await key.proof()
             var asked = Set<String>()
-            try await poll("both workers to ask for a nonce", timeout: .seconds(10), every: .zero) {
+            try await poll("both workers to ask for a nonce", timeout: .seconds(30), every: .zero) {
                 let response = try await LoopbackHTTPClient.send(
                     "POST", port: port, path: "/oauth/token",
-                    headers: [("Content-Type", "application/x-www-form-urlencoded"), ("DPoP", try await key.proof())],
+                    headers: [("Content-Type", "application/x-www-form-urlencoded"), ("DPoP", proofWithoutNonce)],
                     body: Array("grant_type=refresh_token&client_id=app&refresh_token=\(token)".utf8))
                 if response.error == "use_dpop_nonce", response.headers["dpop-nonce"] != nil {
                     asked.insert(response.headers["baton-worker"] ?? "")

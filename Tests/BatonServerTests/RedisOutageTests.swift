@@ -17,8 +17,9 @@ import Testing
             #expect(down.status == 503 && down.error == "temporarily_unavailable")
             #expect(down.headers["retry-after"] == "1")
             // Within the 500 ms command timeout plus scheduling on a machine the whole suite loads
-            // at once (796 ms seen there); a hang would take the client's 10 s.
-            #expect(elapsed < .milliseconds(1500), "503 took \(elapsed)")
+            // at once (796 ms and, in a fresh-clone CI run, 1,588 ms seen there); a hang would take
+            // the client's 10 s.
+            #expect(elapsed < .seconds(3), "503 took \(elapsed)")
             #expect(try await worker.get("/healthz").status == 200)
             #expect(try await worker.get("/readyz").status == 503)
             #expect(try await worker.get("/.well-known/jwks.json").status == 200)  // served from the loaded keyset
