@@ -91,13 +91,21 @@ public final class BatonServeProcesses: Sendable {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("baton-workers-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var workers: [Worker] = []
-        for index in 0..<count {
-            let port = try freeLoopbackPort()
-            let log = "\(directory)/worker-\(index).log"
-            let command = launcher + [binary, "serve", "--port", String(port), "--redis", deployment.url, "--data-dir", directory]
-            let process = try ChildProcess.spawn(command[0], Array(command.dropFirst()) + arguments, environment: environment,
-                                                 outputPath: log)
-            workers.append(Worker(port: port, process: process, logPath: log))
+        do {
+            for index in 0..<count {
+                let port = try freeLoopbackPort()
+                let log = "\(directory)/worker-\(index).log"
+                let command = launcher + [binary, "serve", "--port", String(port), "--redis", deployment.url, "--data-dir", directory]
+                let process = try ChildProcess.spawn(command[0], Array(command.dropFirst()) + arguments, environment: environment,
+                                                     outputPath: log)
+                workers.append(Worker(port: port, process: process, logPath: log))
+            }
+        } catch {
+            // A worker that cannot be started (a missing executable) leaves nothing running behind.
+            for worker in workers { await worker.process.terminate(gracePeriod: .seconds(5)) }
+            deployment.stop()
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
         }
         let processes = BatonServeProcesses(deployment: deployment, directory: directory, workers: workers, masterSecret: masterSecret,
                                             adminToken: adminToken, binary: binary)
