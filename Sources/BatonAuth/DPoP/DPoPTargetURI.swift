@@ -1,3 +1,5 @@
+import BatonCore
+
 /// The form in which a proof's `htu` and the token endpoint's URL are compared (RFC 9449 §4.3):
 /// query and fragment dropped, then RFC 3986's syntax-based (§6.2.2: scheme and host lower case,
 /// percent-encoding in upper case with unreserved characters decoded, dot segments removed) and
@@ -17,7 +19,7 @@ enum DPoPTargetURI {
         guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")),
               bytes[colon...].starts(with: "://".utf8)
         else { return nil }
-        let scheme = String(decoding: bytes[..<colon].map(lowercased), as: UTF8.self)
+        let scheme = String(decoding: bytes[..<colon].map(asciiLowercased), as: UTF8.self)
         let defaultPort: Int
         switch scheme {
         case "http": defaultPort = 80
@@ -42,7 +44,7 @@ enum DPoPTargetURI {
         } else {
             hostEnd = bytes.firstIndex(of: UInt8(ascii: ":")) ?? bytes.endIndex
         }
-        let host = String(decoding: bytes[..<hostEnd].map(lowercased), as: UTF8.self)
+        let host = String(decoding: bytes[..<hostEnd].map(asciiLowercased), as: UTF8.self)
         guard !host.isEmpty else { return nil }
         let portText = bytes[hostEnd...]
         if portText.isEmpty { return host }
@@ -92,7 +94,7 @@ enum DPoPTargetURI {
             guard index + 2 < bytes.endIndex, let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2])
             else { return nil }
             let byte = high << 4 | low
-            if isUnreserved(byte) {
+            if isURIUnreserved(byte) {
                 output.append(byte)
             } else {
                 output += [UInt8(ascii: "%"), upperHex[Int(high)], upperHex[Int(low)]]
@@ -111,20 +113,5 @@ enum DPoPTargetURI {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
         default: nil
         }
-    }
-
-    /// ALPHA / DIGIT / "-" / "." / "_" / "~".
-    private static func isUnreserved(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-            true
-        default:
-            false
-        }
-    }
-
-    private static func lowercased(_ byte: UInt8) -> UInt8 {
-        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 0x20 : byte
     }
 }

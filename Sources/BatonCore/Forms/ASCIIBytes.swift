@@ -36,3 +36,15 @@ extension Collection<UInt8> {
 public func asciiLowercased(_ byte: UInt8) -> UInt8 {
     byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
 }
+
+/// Whether `byte` is an RFC 3986 §2.3 unreserved character (ALPHA / DIGIT / "-" / "." / "_" /
+/// "~"): one that a URI never needs to percent-encode.
+public func isURIUnreserved(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+         UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+        true
+    default:
+        false
+    }
+}

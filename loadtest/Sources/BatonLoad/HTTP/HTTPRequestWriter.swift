@@ -1,3 +1,4 @@
+import BatonCore
 import NIOCore
 
 /// Writes HTTP/1.1 requests as bytes: a generic one for setup calls, and the pieces the hot path
@@ -42,18 +43,18 @@ public enum HTTPRequestWriter {
     /// The length of `value` once form-urlencoded (RFC 3986 unreserved bytes stay as they are).
     public static func formEncodedCount(_ value: [UInt8]) -> Int {
         var count = value.count
-        for byte in value where !isUnreserved(byte) { count += 2 }
+        for byte in value where !isURIUnreserved(byte) { count += 2 }
         return count
     }
 
     /// Appends `value` form-urlencoded (`%XX` for everything but unreserved bytes).
     public static func writeFormEncoded(_ value: [UInt8], to buffer: inout ByteBuffer) {
-        if value.allSatisfy(isUnreserved) {
+        if value.allSatisfy(isURIUnreserved) {
             buffer.writeBytes(value)
             return
         }
         for byte in value {
-            if isUnreserved(byte) {
+            if isURIUnreserved(byte) {
                 buffer.writeInteger(byte)
             } else {
                 buffer.writeInteger(UInt8(ascii: "%"))
@@ -64,14 +65,4 @@ public enum HTTPRequestWriter {
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
-
-    private static func isUnreserved(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-            true
-        default:
-            false
-        }
-    }
 }
