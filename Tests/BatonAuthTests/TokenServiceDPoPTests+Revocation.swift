@@ -10,11 +10,7 @@ import Testing
 extension TokenServiceDPoPTests {
     /// A proof by `maker` for `POST` to the revocation endpoint, made at the harness clock's time.
     private func revocationProof(_ maker: DPoPProofMaker, _ auth: AuthHarness, nonce: String? = nil) throws -> String {
-        try maker.proof { _, claims in
-            claims["htu"] = DPoPProofMaker.revocationEndpoint
-            claims["iat"] = auth.clock.milliseconds() / 1000
-            if let nonce { claims["nonce"] = nonce }
-        }
+        try proof(maker, auth, htu: DPoPProofMaker.revocationEndpoint, nonce: nonce)
     }
 
     @Test(arguments: StoreKind.allCases)

@@ -39,11 +39,13 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(response.json)) as? [String: Any])
     }
 
-    /// A proof by `maker` made at the harness clock's time.
+    /// A proof by `maker` for `POST` to `htu` (the token endpoint unless told), made at the
+    /// harness clock's time.
     func proof(_ maker: DPoPProofMaker, _ auth: AuthHarness, jti: String = UUID().uuidString,
-                       nonce: String? = nil) throws -> String {
+               htu: String = DPoPProofMaker.tokenEndpoint, nonce: String? = nil) throws -> String {
         try maker.proof { _, claims in
             claims["jti"] = jti
+            claims["htu"] = htu
             claims["iat"] = auth.clock.milliseconds() / 1000
             if let nonce { claims["nonce"] = nonce }
         }

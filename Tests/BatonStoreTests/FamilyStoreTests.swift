@@ -133,6 +133,13 @@ import Testing
         DPoPPresentation(thumbprint: key, jwtIDDigest: jti, replayWindowMilliseconds: window)
     }
 
+    /// Creates `session` as a family bound to `jkt`, at `now`.
+    private static func createBound(_ session: SessionID, in store: RedisFamilyStore) async throws {
+        var family = newFamily(session)
+        family.dpopThumbprint = jkt
+        _ = try await store.create(family, now: now)
+    }
+
     private func refresh(_ store: RedisFamilyStore, _ session: SessionID, _ generation: UInt64, proof: DPoPPresentation?,
                          at time: Int64 = now) async throws -> RefreshOutcome {
         try await store.refresh(session, presented: generation, clientID: "app", requestedScope: nil, proof: proof, now: time,
@@ -142,9 +149,7 @@ import Testing
     @Test func aBindingIsStoredForLifeAndReturnedByStateAndSessions() async throws {
         try await withStore { store, redis in
             let bound = Self.session()
-            var family = Self.newFamily(bound)
-            family.dpopThumbprint = Self.jkt
-            _ = try await store.create(family, now: Self.now)
+            try await Self.createBound(bound, in: store)
             let unbound = Self.session()
             _ = try await store.create(Self.newFamily(unbound), now: Self.now + 1)
             #expect(try await redis.send("HGET", KeySchema.family(bound), FamilyField.dpopThumbprint.rawValue) == .bulkString(Array(Self.jkt.utf8)))
@@ -165,9 +170,7 @@ import Testing
     @Test func refusedProofsChangeNothingAndATheftWithoutTheKeyRevokesNothing() async throws {
         try await withStore { store, redis in
             let session = Self.session()
-            var family = Self.newFamily(session)
-            family.dpopThumbprint = Self.jkt
-            _ = try await store.create(family, now: Self.now)
+            try await Self.createBound(session, in: store)
             _ = try await refresh(store, session, 0, proof: Self.proof("first"))
             _ = try await refresh(store, session, 1, proof: Self.proof("second"), at: Self.now + 1)
             let key = KeySchema.family(session)
@@ -200,9 +203,7 @@ import Testing
         try await withStores(2) { stores, redis in
             let (first, second) = (stores[0], stores[1])
             let session = Self.session()
-            var family = Self.newFamily(session)
-            family.dpopThumbprint = Self.jkt
-            _ = try await first.create(family, now: Self.now)
+            try await Self.createBound(session, in: first)
             #expect(try await refresh(first, session, 0, proof: Self.proof("once")).decision == .rotate(to: 1))
             let before = try await redis.send("HGETALL", KeySchema.family(session))
             // The same proof sent again (another worker, the current token): refused, nothing changed.
@@ -220,9 +221,7 @@ import Testing
     @Test func aGraceRetryWithAFreshProofGetsTheSameSuccessor() async throws {
         try await withStores(2) { stores, _ in
             let session = Self.session()
-            var family = Self.newFamily(session)
-            family.dpopThumbprint = Self.jkt
-            _ = try await stores[0].create(family, now: Self.now)
+            try await Self.createBound(session, in: stores[0])
             #expect(try await refresh(stores[0], session, 0, proof: Self.proof("try-1")).decision == .rotate(to: 1))
             // The response was lost; the app retries the same token with a new proof, on another worker.
             #expect(try await refresh(stores[1], session, 0, proof: Self.proof("try-2"), at: Self.now + 2_000).decision == .grace(current: 1))
@@ -234,9 +233,7 @@ import Testing
     @Test func aJTIIsRememberedForItsWindowOnly() async throws {
         try await withStore { store, redis in
             let session = Self.session()
-            var family = Self.newFamily(session)
-            family.dpopThumbprint = Self.jkt
-            _ = try await store.create(family, now: Self.now)
+            try await Self.createBound(session, in: store)
             #expect(try await refresh(store, session, 0, proof: Self.proof("long")).decision == .rotate(to: 1))
             let jtiKey = KeySchema.dpopJWTID(digest: "long", of: session)
             let ttl = try await redis.send("PTTL", jtiKey).int ?? -3
