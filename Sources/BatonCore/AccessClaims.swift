@@ -4,7 +4,8 @@
 /// let claims = AccessClaims(issuer: "https://auth.example", subject: "alice", audience: "api",
 ///                           clientID: "app", scope: "read", sessionID: "0a1b2c3d.AAAA…",
 ///                           issuedAt: 1_800_000_000, expiresAt: 1_800_000_300, jwtID: "…")
-/// let payload = claims.json()
+/// var payload: [UInt8] = []
+/// claims.appendJSON(to: &payload)
 /// ```
 public struct AccessClaims: Sendable, Equatable {
     /// `iss`.
@@ -54,14 +55,6 @@ public struct AccessClaims: Sendable, Equatable {
         self.authTime = authTime
         self.extraMembers = extraMembers
         self.confirmationThumbprint = confirmationThumbprint
-    }
-
-    /// The JSON payload.
-    public func json() -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(320 + extraMembers.count)
-        appendJSON(to: &bytes)
-        return bytes
     }
 
     /// Appends the JSON payload to `bytes`.

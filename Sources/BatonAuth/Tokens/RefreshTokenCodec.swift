@@ -12,14 +12,6 @@ public struct RefreshTokenCodec: Sendable {
         self.keys = keys
     }
 
-    /// The token for `generation` of the family `session`.
-    public func token(for session: SessionID, generation: UInt64) throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(RefreshToken.maximumLength)
-        try appendToken(for: session, generation: generation, to: &bytes)
-        return bytes
-    }
-
     /// Appends the token for `generation` of the family `session` to `bytes` (a response body),
     /// its MAC computed in a temporary buffer: no intermediate array.
     public func appendToken(for session: SessionID, generation: UInt64, to bytes: inout [UInt8]) throws {
