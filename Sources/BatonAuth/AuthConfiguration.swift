@@ -47,6 +47,9 @@ public struct AuthConfiguration: Sendable {
     /// the `htu` of a DPoP proof must name when a public client revokes a DPoP-bound token.
     public var revocationEndpoint: String { issuerBase + "/oauth/revoke" }
 
+    /// A cookie-mode browser route's URL under the issuer (`path` such as `/browser/refresh`).
+    public func browserEndpoint(_ path: String) -> String { issuerBase + path }
+
     /// The issuer without a trailing slash, the base of the endpoints' URLs.
     private var issuerBase: String { issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer }
 

@@ -22,6 +22,9 @@ public enum FamilyField: String, Sendable, CaseIterable {
     case claims = "cl"
     /// The DPoP key thumbprint (`jkt`, RFC 9449) the family is bound to for life; absent when unbound.
     case dpopThumbprint = "j"
+    /// Until when (ms since 1970) a cookie-mode session's handoff code can be exchanged; absent
+    /// once it has been, and for other sessions.
+    case handoffDeadline = "h"
 
     /// The field name quoted for Lua source.
     var lua: String { "'" + rawValue + "'" }

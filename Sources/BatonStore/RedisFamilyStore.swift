@@ -30,6 +30,7 @@ public struct RedisFamilyStore: Sendable {
                     String(decoding: family.session.familyID, as: UTF8.self), String(now), family.clientID,
                     family.subject, family.scope, String(family.authTime), family.claims,
                     String(family.expiresAt), String(family.idleTimeoutMilliseconds), family.dpopThumbprint ?? "",
+                    family.handoffDeadline.map { String($0) } ?? "",
                 ])
         }
         guard let created = reply.int else { throw StoreError.unexpected("create family script", reply) }
@@ -59,6 +60,19 @@ public struct RedisFamilyStore: Sendable {
             throw StoreError(error, during: "refresh")
         }
         return try RefreshOutcome(reply: reply)
+    }
+
+    /// Exchanges a cookie-mode session's handoff code, atomically by `HandoffDecision.decide`, in one
+    /// round trip: delivered once before its deadline; a second or late use revokes the family.
+    /// `proofThumbprint` is the request's verified DPoP proof's key, compared with a bound family's.
+    public func redeemHandoff(_ session: SessionID, clientID: String, proofThumbprint: String?, now: Int64,
+                              idleMilliseconds: Int64) async throws -> HandoffOutcome {
+        let reply = try await redis.storeOperation("redeem handoff") {
+            try await writes.evaluate(handoffScript, on: redis,
+                                      keys: [KeySchema.family(session), KeySchema.revocations(shard: session.shard)],
+                                      arguments: [clientID, String(now), String(idleMilliseconds), proofThumbprint ?? ""])
+        }
+        return try HandoffOutcome(reply: reply)
     }
 
     /// Revokes a family, atomically by `RevocationResult.decide`: with a `clientID`, only a family of

@@ -48,6 +48,12 @@ struct ClientsCommand: AsyncParsableCommand {
         @Flag(name: .customLong("dpop-nonce"), help: "The client's DPoP proofs must carry a server nonce (DPoP-Nonce).")
         var dpopNonce = false
 
+        @Flag(name: .customLong("cookie-mode"), help: "A public browser client whose refresh tokens live only in an HttpOnly cookie (needs --allowed-origin).")
+        var cookieMode = false
+
+        @Option(name: .customLong("allowed-origin"), help: "An exact origin of the app's pages, e.g. https://app.example.com (repeatable).")
+        var allowedOrigins: [String] = []
+
         func run() async throws {
             var draft = ClientDraft()
             draft.clientID = clientID
@@ -66,6 +72,8 @@ struct ClientsCommand: AsyncParsableCommand {
             draft.gracePeriod = gracePeriod
             draft.requireDPoP = requireDPoP ? true : nil
             draft.dpopNonce = dpopNonce ? true : nil
+            draft.cookieMode = cookieMode ? true : nil
+            draft.allowedOrigins = allowedOrigins.isEmpty ? nil : allowedOrigins
             let (client, secret) = try await store.withRedis { redis in
                 try await BatonApplication.adminService(redis: redis, masterSecret: nil).createClient(draft)
             }
@@ -76,6 +84,9 @@ struct ClientsCommand: AsyncParsableCommand {
             if !client.permissions.isEmpty { print("permissions:   \(client.permissions.map(\.rawValue).joined(separator: " "))") }
             if client.policy.requireDPoP || client.policy.dpopNonce {
                 print("dpop:          \(client.policy.requireDPoP ? "required" : "optional")\(client.policy.dpopNonce ? ", nonce required" : "")")
+            }
+            if client.policy.cookieMode {
+                print("cookie_mode:   on, origins \(client.policy.allowedOrigins.joined(separator: " "))")
             }
             if let secret { print("client_secret: \(secret)   (shown once; store it now)") }
         }

@@ -93,6 +93,8 @@ final class AuthHarness: Sendable {
     let machine: Client
     /// A confidential client of the refresh_token grant (secret "web-secret"), for sessions of a backend.
     let web: Client
+    /// A public cookie-mode browser client (`spa`) whose pages run on `AuthHarness.browserOrigin`.
+    let browser: Client
     /// The service's settings.
     let configuration: AuthConfiguration
     /// The DPoP nonces the service makes and checks.
@@ -146,12 +148,20 @@ final class AuthHarness: Sendable {
                          grantTypes: [.clientCredentials], allowedScopes: ["read"], permissions: [], audience: nil, policy: policy)
         web = Client(id: "web", secretHash: try ClientAuthenticator.secretHash("web-secret"), grantTypes: [.refreshToken],
                      allowedScopes: ["read"], permissions: [], audience: nil, policy: policy)
-        for client in [login, app, other, machine, web] { _ = try await clients.add(client) }
+        var cookiePolicy = policy
+        cookiePolicy.cookieMode = true
+        cookiePolicy.allowedOrigins = [Self.browserOrigin]
+        browser = Client(id: "spa", secretHash: nil, grantTypes: [.refreshToken], allowedScopes: ["read"],
+                         permissions: [], audience: nil, policy: cookiePolicy)
+        for client in [login, app, other, machine, web, browser] { _ = try await clients.add(client) }
         service = TokenService(configuration: configuration, families: families, clients: ClientRegistry(store: clients),
                                keyring: keyring, codec: codec, dpop: try TokenService.dpopVerifier(configuration: configuration, keys: keys),
                                revocationDPoP: try TokenService.dpopRevocationVerifier(configuration: configuration, keys: keys),
                                clock: clock, logger: logger)
     }
+
+    /// The origin of the `browser` client's pages.
+    static let browserOrigin = "https://app.example"
 
     /// Runs `body` on a fresh harness and stops it afterwards.
     static func with(_ kind: StoreKind, policy: ClientPolicy = .standard, configuration: AuthConfiguration = AuthConfiguration(),
@@ -177,6 +187,14 @@ final class AuthHarness: Sendable {
                        jkt: String? = nil) async throws -> TokenResponse {
         var json = #"{"sub":"\#(subject)","client_id":"\#(client)""#
         if let scope { json += #","scope":"\#(scope)""# }
+        if let jkt { json += #","dpop_jkt":"\#(jkt)""# }
+        return try await service.createSession(caller: login, request: try SessionRequest(json: Array((json + "}").utf8)))
+    }
+
+    /// A new cookie-mode session of `subject` on the `browser` client (DPoP-bound to `jkt` when
+    /// given): the login backend's response, with a handoff code instead of a refresh token.
+    func createCookieSession(_ subject: String = "alice", jkt: String? = nil) async throws -> TokenResponse {
+        var json = #"{"sub":"\#(subject)","client_id":"spa","delivery":"cookie""#
         if let jkt { json += #","dpop_jkt":"\#(jkt)""# }
         return try await service.createSession(caller: login, request: try SessionRequest(json: Array((json + "}").utf8)))
     }

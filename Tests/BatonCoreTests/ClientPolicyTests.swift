@@ -11,6 +11,31 @@ import Testing
         #expect(policy == .standard)
         #expect(!policy.requireDPoP)
         #expect(!policy.dpopNonce)
+        #expect(!policy.cookieMode)
+        #expect(policy.allowedOrigins.isEmpty)
+    }
+
+    @Test func theCookieModeSettingsRoundTripUnderTheirNames() throws {
+        var policy = ClientPolicy.standard
+        policy.cookieMode = true
+        policy.allowedOrigins = ["https://app.example.com"]
+        let json = try JSONEncoder().encode(policy)
+        let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        #expect(object["cookie_mode"] as? Bool == true)
+        #expect(object["allowed_origins"] as? [String] == ["https://app.example.com"])
+        #expect(try JSONDecoder().decode(ClientPolicy.self, from: json) == policy)
+        #expect(policy.allows(origin: "https://app.example.com"))
+        #expect(!policy.allows(origin: "https://app.example.com:8443"))
+        #expect(!policy.allows(origin: "https://evil.example.com"))
+        #expect(!policy.allows(origin: "null"))
+    }
+
+    @Test func cookieModeNeedsAllowedOrigins() throws {
+        var policy = ClientPolicy.standard
+        policy.cookieMode = true
+        #expect(throws: BatonError.self) { try policy.validate() }
+        policy.allowedOrigins = ["https://app.example.com"]
+        try policy.validate()
     }
 
     @Test func theDPoPSettingsRoundTripUnderTheirNames() throws {

@@ -24,6 +24,10 @@ public struct ClientDraft: Sendable {
     public var requireDPoP: Bool?
     /// Whether its DPoP proofs must carry a server nonce (`dpop_nonce`).
     public var dpopNonce: Bool?
+    /// Whether it is a cookie-mode browser client (`cookie_mode`; public clients only).
+    public var cookieMode: Bool?
+    /// The exact origins of its pages (`allowed_origins`).
+    public var allowedOrigins: [String]?
 
     /// An empty draft: every field default.
     public init() {}
@@ -32,6 +36,7 @@ public struct ClientDraft: Sendable {
     static let members: Set<String> = [
         "client_id", "public", "grant_types", "allowed_scopes", "permissions", "audience",
         "access_token_ttl", "idle_timeout", "absolute_lifetime", "grace_period", "require_dpop", "dpop_nonce",
+        "cookie_mode", "allowed_origins",
     ]
 
     /// Reads a draft from a JSON body (`POST`/`PATCH /admin/clients`), strictly: an unknown
@@ -50,6 +55,8 @@ public struct ClientDraft: Sendable {
         gracePeriod = try Self.seconds(body, "grace_period", ClientPolicy.gracePeriodRange)
         requireDPoP = try body.bool("require_dpop")
         dpopNonce = try body.bool("dpop_nonce")
+        cookieMode = try body.bool("cookie_mode")
+        allowedOrigins = try body.strings("allowed_origins")
     }
 
     private static func seconds(_ body: JSONObjectReader, _ name: String, _ range: ClosedRange<Int>) throws -> Int? {
@@ -94,7 +101,18 @@ public struct ClientDraft: Sendable {
         if let gracePeriod { client.policy.gracePeriod = gracePeriod }
         if let requireDPoP { client.policy.requireDPoP = requireDPoP }
         if let dpopNonce { client.policy.dpopNonce = dpopNonce }
+        if let cookieMode { client.policy.cookieMode = cookieMode }
+        if let allowedOrigins {
+            let origins = try allowedOrigins.map { try BrowserOrigin(parsing: $0).description }
+            guard Set(origins).count == origins.count else {
+                throw BatonError(.invalidRequest, hint: "allowed_origins lists an origin twice")
+            }
+            client.policy.allowedOrigins = origins
+        }
         try client.policy.validate()
+        if client.policy.cookieMode && client.secretHash != nil {
+            throw BatonError(.invalidRequest, hint: "cookie_mode is for public browser clients: a confidential client cannot use it")
+        }
         if client.secretHash == nil && client.permissions.contains(.sessions) {
             throw BatonError(.invalidRequest, hint: "only a confidential client can hold the 'sessions' permission")
         }

@@ -66,7 +66,10 @@ public struct DPoPProofVerifier: Sendable {
     /// Checks the request's `DPoP` header values for a request with `method` received at `now`
     /// (milliseconds since 1970). With nonces on, a proof must carry a valid nonce when
     /// `nonceRequired`, and any nonce it carries must be valid; with nonces off a nonce is ignored.
-    public func verify(headerValues: [String], method: String, now: Int64, nonceRequired: Bool) throws -> DPoPProof {
+    /// `alternativeEndpoint` (an absolute URL) is a second URL `htu` may name: the same route reached
+    /// through the app's own origin (cookie mode behind the app's reverse proxy).
+    public func verify(headerValues: [String], method: String, now: Int64, nonceRequired: Bool,
+                       alternativeEndpoint: String? = nil) throws -> DPoPProof {
         guard let compact = headerValues.first else { throw Self.invalid("missing DPoP proof") }
         guard headerValues.count == 1 else { throw Self.invalid("more than one DPoP header") }
         guard compact.utf8.count <= Self.maximumProofByteCount else {
@@ -84,7 +87,9 @@ public struct DPoPProofVerifier: Sendable {
         guard case .string(let htm)? = claims["htm"], htm == method else {
             throw Self.invalid("the DPoP proof's htm is not the request's method")
         }
-        guard case .string(let htu)? = claims["htu"], DPoPTargetURI.normalized(htu) == endpoint else {
+        guard case .string(let htu)? = claims["htu"], let target = DPoPTargetURI.normalized(htu),
+              target == endpoint || (alternativeEndpoint != nil && target == alternativeEndpoint.flatMap(DPoPTargetURI.normalized))
+        else {
             throw Self.invalid("the DPoP proof's htu is not the \(endpointName)'s URL")
         }
         let issuedAt = try checkedIssuedAt(claims["iat"], now: now)

@@ -13,6 +13,8 @@ public final class DerivedKeys: Sendable {
     let keyEncryption: AESGCM
     /// Authenticates the stateless DPoP nonces (`DPoPNonces`).
     let dpopNonce: HMACSHA256
+    /// Authenticates cookie-mode handoff codes (`HandoffCode`).
+    let handoffMAC: HMACSHA256
 
     /// Derives every key from `secret`.
     public init(_ secret: MasterSecret) throws {
@@ -22,6 +24,7 @@ public final class DerivedKeys: Sendable {
         shard = try HMACSHA256(key: HKDF.deriveKey(from: secret.bytes, info: "baton subject shard v1"))
         keyEncryption = try AESGCM(key: HKDF.deriveKey(from: secret.bytes, info: "baton signing key encryption v1"))
         dpopNonce = try HMACSHA256(key: HKDF.deriveKey(from: secret.bytes, info: "baton dpop nonce v1"))
+        handoffMAC = try HMACSHA256(key: HKDF.deriveKey(from: secret.bytes, info: "baton handoff code mac v1"))
     }
 }
 

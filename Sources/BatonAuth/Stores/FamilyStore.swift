@@ -12,6 +12,12 @@ public protocol FamilyStore: Sendable {
     func refresh(_ session: SessionID, presented: UInt64, clientID: String, requestedScope: Scope?,
                  proof: DPoPPresentation?, now: Int64,
                  graceMilliseconds: Int64, idleMilliseconds: Int64) async throws -> RefreshOutcome
+    /// Exchanges a cookie-mode session's handoff code, atomically by `HandoffDecision.decide`:
+    /// the family is handed over once, before its deadline (its idle timeout starts then); a second
+    /// or late use revokes it. A DPoP-bound family needs `proofThumbprint` (the request's verified
+    /// proof's key) to equal its binding, or nothing changes.
+    func redeemHandoff(_ session: SessionID, clientID: String, proofThumbprint: String?, now: Int64,
+                       idleMilliseconds: Int64) async throws -> HandoffOutcome
     /// Revokes a family, atomically by `RevocationResult.decide`: with a `clientID`, only a family
     /// of that client; a DPoP-bound family, when `proof` says the revoker must prove its key, only
     /// with a proof for that key. Any result but `.revoked` changes nothing.

@@ -5,7 +5,7 @@ import BatonCrypto
 /// function of the family and generation, so the current successor can always be recomputed
 /// (for a retry in the grace window) without storing anything secret.
 public struct RefreshTokenCodec: Sendable {
-    private let keys: DerivedKeys
+    let keys: DerivedKeys
 
     /// A codec under the keys derived from the master secret.
     public init(keys: DerivedKeys) {

@@ -1,7 +1,7 @@
 import BatonCore
 
 /// What a login backend sends to create a session: `{"sub": …, "client_id": …, "scope"?: …,
-/// "auth_time"?: …, "claims"?: {…}, "dpop_jkt"?: …}`, read strictly (unknown members, duplicates and wrong
+/// "auth_time"?: …, "claims"?: {…}, "dpop_jkt"?: …, "delivery"?: "json"|"cookie"}`, read strictly (unknown members, duplicates and wrong
 /// types are refused by name).
 public struct SessionRequest: Sendable {
     /// The authenticated subject.
@@ -17,13 +17,24 @@ public struct SessionRequest: Sendable {
     /// `dpop_jkt`: the RFC 7638 SHA-256 thumbprint of the app's DPoP key (RFC 9449) the session is
     /// bound to for life; nil for an unbound session.
     public var dpopThumbprint: String?
+    /// How the refresh token reaches its holder: in the JSON response (default), or, for a
+    /// cookie-mode client, as a cookie set when the page exchanges a handoff code.
+    public var delivery: Delivery
+
+    /// How a session's refresh token is delivered.
+    public enum Delivery: String, Sendable {
+        /// In the response body, to the caller (the default).
+        case json
+        /// Only as a cookie: the response carries a single-use `handoff_code` for the page instead.
+        case cookie
+    }
 
     /// The longest `claims` accepted, as JSON members.
     static let claimsLimit = 4096
 
     /// Parses and checks a request body.
     public init(json bytes: [UInt8]) throws {
-        let body = try JSONObjectReader(bytes, allowed: ["sub", "client_id", "scope", "auth_time", "claims", "dpop_jkt"])
+        let body = try JSONObjectReader(bytes, allowed: ["sub", "client_id", "scope", "auth_time", "claims", "dpop_jkt", "delivery"])
         guard let subject = try body.string("sub"), !subject.isEmpty else {
             throw BatonError(.invalidRequest, hint: "'sub' (the authenticated subject) is required")
         }
@@ -39,6 +50,11 @@ public struct SessionRequest: Sendable {
         authTime = try body.integer("auth_time", in: 0...253_402_300_799)
         extraMembers = try Self.members(of: body.value("claims"))
         dpopThumbprint = try body.string("dpop_jkt")
+        let delivery = try body.string("delivery") ?? Delivery.json.rawValue
+        guard let delivery = Delivery(rawValue: delivery) else {
+            throw BatonError(.invalidRequest, hint: "'delivery' must be 'json' or 'cookie'")
+        }
+        self.delivery = delivery
         if let dpopThumbprint {
             // A base64url SHA-256 without padding: 43 characters, the last one of the 16 that
             // carry 2 bits (RFC 7638 §3, RFC 9449 §10).

@@ -29,14 +29,16 @@ extension TokenService {
     /// it carried none and `client` does not require DPoP. A missing proof for a `require_dpop`
     /// client is `invalid_dpop_proof`; a missing or stale nonce is `use_dpop_nonce` carrying the
     /// nonce to use (`BatonError.dpopNonce`).
-    func verifiedProof(_ headerValues: [String], client: Client, now: Int64, verifier: DPoPProofVerifier? = nil) throws -> DPoPProof? {
+    func verifiedProof(_ headerValues: [String], client: Client, now: Int64, verifier: DPoPProofVerifier? = nil,
+                       alternativeEndpoint: String? = nil) throws -> DPoPProof? {
         guard !headerValues.isEmpty else {
             guard !client.policy.requireDPoP else { throw BatonError(.invalidDPoPProof, hint: "missing DPoP proof") }
             return nil
         }
         let verifier = verifier ?? dpop
         do {
-            return try verifier.verify(headerValues: headerValues, method: "POST", now: now, nonceRequired: dpopNonceRequired(for: client))
+            return try verifier.verify(headerValues: headerValues, method: "POST", now: now, nonceRequired: dpopNonceRequired(for: client),
+                                       alternativeEndpoint: alternativeEndpoint)
         } catch var error as BatonError where error.code == .useDPoPNonce {
             error.dpopNonce = try verifier.nonces?.current(at: now)
             throw error

@@ -9,17 +9,40 @@ extension TokenService {
         guard client.grantTypes.contains(.refreshToken) else {
             throw BatonError(.unauthorizedClient, hint: "the client may not use the refresh_token grant")
         }
-        let presented: RefreshToken
+        guard !client.policy.cookieMode else {
+            throw BatonError(.unauthorizedClient, hint: "the client is in cookie mode: its sessions refresh at /browser/refresh")
+        }
+        let presented = try verifiedRefreshToken(Array(try form.required("refresh_token").utf8))
+        let requestedScope = try form["scope"].map { try Scope(parsing: $0) }
+        let now = clock.milliseconds()
+        let proof = try verifiedProof(dpopProofs, client: client, now: now)
+        let (outcome, generation) = try await rotate(presented, client: client, requestedScope: requestedScope, proof: proof, now: now)
+
+        // The script refused a scope beyond the session's before rotating; a narrower one applies.
+        let scope = try requestedScope ?? Scope(parsing: outcome.scope ?? "")
+        var response = try tokenResponse(
+            for: client, subject: outcome.subject ?? "", scope: scope.description, session: presented.sessionID, refresh: generation,
+            authTime: outcome.authTime, extraMembers: Array((outcome.claims ?? "").utf8), confirmation: proof?.thumbprint, at: now)
+        response.dpopNonce = try dpopNonceToSend(after: proof, client: client, now: now)
+        return response
+    }
+
+    /// A presented refresh token, its MAC checked (a forgery is counted and refused here, before Redis).
+    func verifiedRefreshToken(_ text: [UInt8]) throws -> RefreshToken {
         do {
-            presented = try codec.verify(Array(try form.required("refresh_token").utf8))
+            return try codec.verify(text)
         } catch {
             metrics.refreshed(.invalid)
             throw error
         }
-        let requestedScope = try form["scope"].map { try Scope(parsing: $0) }
+    }
+
+    /// One EVALSHA: the family decides on `presented` (rotate, grace, fast-forward, reuse, reject,
+    /// and the proof's key and `jti`) atomically. Returns the outcome and the generation of the
+    /// refresh token to hand out; every refusal is thrown as its OAuth error, reuse logged.
+    func rotate(_ presented: RefreshToken, client: Client, requestedScope: Scope?, proof: DPoPProof?,
+                now: Int64) async throws -> (outcome: RefreshOutcome, generation: UInt64) {
         let session = presented.sessionID
-        let now = clock.milliseconds()
-        let proof = try verifiedProof(dpopProofs, client: client, now: now)
         let presentation = try proof?.presentation(replayWindowMilliseconds: configuration.dpopReplayWindowMilliseconds)
         let started = ContinuousClock.now
         let outcome = try await families.refresh(
@@ -50,13 +73,6 @@ extension TokenService {
             logger.notice("refresh token newer than the store: fast-forwarded (lost write)",
                           metadata: ["baton.session": "\(session)"])
         }
-
-        // The script refused a scope beyond the session's before rotating; a narrower one applies.
-        let scope = try requestedScope ?? Scope(parsing: outcome.scope ?? "")
-        var response = try tokenResponse(
-            for: client, subject: outcome.subject ?? "", scope: scope.description, session: session, refresh: generation,
-            authTime: outcome.authTime, extraMembers: Array((outcome.claims ?? "").utf8), confirmation: proof?.thumbprint, at: now)
-        response.dpopNonce = try dpopNonceToSend(after: proof, client: client, now: now)
-        return response
+        return (outcome, generation)
     }
 }

@@ -49,11 +49,12 @@ public struct TokenService: Sendable {
 
     /// The token response's body, written once: an access token for `client` signed with the
     /// active key, and, with a `refresh` generation, the family's refresh token, minted in place.
-    /// `sessionMember` adds the session id to the body (session creation). With a `confirmation`
+    /// `sessionMember` adds the session id to the body (session creation), `handoffCode` a cookie-mode
+    /// session's `handoff_code` and its `handoff_expires_in`. With a `confirmation`
     /// thumbprint the access token is DPoP-bound (`cnf.jkt`, RFC 9449 §6.1) and the `token_type`
     /// is `DPoP` (§5), else `Bearer`.
     func tokenResponse(for client: Client, subject: String, scope: String, session: SessionID?, refresh generation: UInt64?,
-                       sessionMember: Bool = false, authTime: Int64?, extraMembers: [UInt8], confirmation: String? = nil,
+                       sessionMember: Bool = false, handoffCode: String? = nil, authTime: Int64?, extraMembers: [UInt8], confirmation: String? = nil,
                        at milliseconds: Int64) throws -> TokenResponse {
         let seconds = milliseconds / 1000
         guard let key = keyring.activeKey(at: seconds) else {
@@ -76,6 +77,10 @@ public struct TokenService: Sendable {
         }
         if !scope.isEmpty { body.member("scope", scope) }
         if sessionMember, let sessionID { body.member("session_id", sessionID) }
+        if let handoffCode {
+            body.member("handoff_code", handoffCode)
+            body.member("handoff_expires_in", HandoffCode.lifetimeMilliseconds / 1000)
+        }
         return TokenResponse(json: body.finish(), accessTokenRange: access, refreshTokenRange: refresh, expiresIn: ttl, scope: scope,
                              sessionID: sessionMember ? sessionID : nil, keyID: key.keyID)
     }

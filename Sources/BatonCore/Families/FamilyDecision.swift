@@ -100,10 +100,13 @@ public struct FamilyRecord: Sendable, Equatable {
     public var scope: String
     /// The DPoP key thumbprint (`jkt`) the family is bound to for life, or nil if unbound.
     public var dpopThumbprint: String?
+    /// Until when (ms since 1970) the family's handoff code can be exchanged, while a cookie-mode
+    /// session waits for its page (`HandoffDecision`); nil once exchanged, and for other sessions.
+    public var handoffDeadline: Int64?
 
     /// Creates a record.
     public init(generation: UInt64, rotatedAt: Int64, clientID: String, createdAt: Int64, expiresAt: Int64,
-                scope: String = "", dpopThumbprint: String? = nil) {
+                scope: String = "", dpopThumbprint: String? = nil, handoffDeadline: Int64? = nil) {
         self.generation = generation
         self.rotatedAt = rotatedAt
         self.clientID = clientID
@@ -111,5 +114,6 @@ public struct FamilyRecord: Sendable, Equatable {
         self.expiresAt = expiresAt
         self.scope = scope
         self.dpopThumbprint = dpopThumbprint
+        self.handoffDeadline = handoffDeadline
     }
 }

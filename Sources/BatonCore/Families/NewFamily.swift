@@ -19,10 +19,14 @@ public struct NewFamily: Sendable {
     /// The RFC 7638 thumbprint (`jkt`) of the app's DPoP key (RFC 9449) the family is bound to for
     /// life, or nil for an unbound family. Every refresh of a bound family needs a proof for that key.
     public var dpopThumbprint: String?
+    /// For a cookie-mode session: until when (ms since 1970) its handoff code can be exchanged. The
+    /// family lives no longer than that until it is (`HandoffDecision`); nil for other sessions.
+    public var handoffDeadline: Int64?
 
     /// Creates a description of a new family; `dpopThumbprint`, when given, is not empty.
     public init(session: SessionID, clientID: String, subject: String, scope: String, authTime: Int64,
-                claims: String, expiresAt: Int64, idleTimeoutMilliseconds: Int64, dpopThumbprint: String? = nil) {
+                claims: String, expiresAt: Int64, idleTimeoutMilliseconds: Int64, dpopThumbprint: String? = nil,
+                handoffDeadline: Int64? = nil) {
         self.session = session
         self.clientID = clientID
         self.subject = subject
@@ -33,5 +37,6 @@ public struct NewFamily: Sendable {
         self.idleTimeoutMilliseconds = idleTimeoutMilliseconds
         precondition(dpopThumbprint?.isEmpty != true, "a DPoP binding needs a thumbprint")
         self.dpopThumbprint = dpopThumbprint
+        self.handoffDeadline = handoffDeadline
     }
 }

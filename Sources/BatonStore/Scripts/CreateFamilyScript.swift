@@ -21,7 +21,12 @@ let createFamilyScript = RedisScript("""
     \(F.createdAt.lua), stamp, \(F.expiresAt.lua), ARGV[8], \(F.subject.lua), ARGV[4], \(F.scope.lua), ARGV[5], \
     \(F.authTime.lua), ARGV[6], \(F.claims.lua), ARGV[7])
     if ARGV[10] ~= '' then redis.call('HSET', KEYS[1], \(F.dpopThumbprint.lua), ARGV[10]) end
-    redis.call('PEXPIRE', KEYS[1], math.min(tonumber(ARGV[9]), expires - now))
+    local ttl = math.min(tonumber(ARGV[9]), expires - now)
+    if ARGV[11] ~= '' then
+        redis.call('HSET', KEYS[1], \(F.handoffDeadline.lua), ARGV[11])
+        ttl = math.min(ttl, tonumber(ARGV[11]) - now + 1)
+    end
+    redis.call('PEXPIRE', KEYS[1], ttl)
     redis.call('HSET', KEYS[2], ARGV[1], ARGV[8])
     if redis.call('HLEN', KEYS[2]) > 32 then
         local index = redis.call('HGETALL', KEYS[2])

@@ -57,10 +57,12 @@ public final class InMemoryFamilyStore: FamilyStore {
             let created = max(now, revoked + 1)
             let record = FamilyRecord(generation: 0, rotatedAt: created, clientID: family.clientID, createdAt: created,
                                       expiresAt: family.expiresAt, scope: family.scope,
-                                      dpopThumbprint: family.dpopThumbprint)
+                                      dpopThumbprint: family.dpopThumbprint, handoffDeadline: family.handoffDeadline)
+            var lifetime = min(family.idleTimeoutMilliseconds, family.expiresAt - now)
+            if let handoff = family.handoffDeadline { lifetime = min(lifetime, handoff - now + 1) }
             state.families[family.session] = Family(
                 record: record, subject: family.subject, authTime: family.authTime, claims: family.claims,
-                idleDeadline: now + min(family.idleTimeoutMilliseconds, family.expiresAt - now))
+                idleDeadline: now + lifetime)
             state.indexes[family.session.shard, default: [:]][family.subject, default: []].insert(family.session.familyID)
             return created
         }
@@ -103,6 +105,29 @@ public final class InMemoryFamilyStore: FamilyStore {
                 return RefreshOutcome(decision: decision)
             case .reject:
                 return RefreshOutcome(decision: decision)
+            }
+        }
+    }
+
+    public func redeemHandoff(_ session: SessionID, clientID: String, proofThumbprint: String?, now: Int64,
+                              idleMilliseconds: Int64) async throws -> HandoffOutcome {
+        state.withLock { state in
+            guard let family = state.families[session], now < family.idleDeadline else {
+                state.families[session] = nil  // past its TTL, as Redis would have removed it
+                return HandoffOutcome(decision: .reject(.unknownFamily))
+            }
+            let decision = HandoffDecision.decide(family: family.record, clientID: clientID, proofThumbprint: proofThumbprint,
+                                                  userRevokedAt: state.revocations[session.shard]?[family.subject], now: now)
+            switch decision {
+            case .deliver:
+                state.families[session]?.record.handoffDeadline = nil
+                state.families[session]?.idleDeadline = now + min(idleMilliseconds, family.record.expiresAt - now)
+                return HandoffOutcome(decision: decision, subject: family.subject, scope: family.record.scope,
+                                      authTime: family.authTime, claims: family.claims, expiresAt: family.record.expiresAt,
+                                      dpopThumbprint: family.record.dpopThumbprint)
+            case .reject(let reason):
+                if reason.revokesFamily { state.families[session] = nil }
+                return HandoffOutcome(decision: decision)
             }
         }
     }
