@@ -3,8 +3,10 @@ import Hummingbird
 
 extension Request {
     /// The body as a form (RFC 6749 requests): the media type must be form-urlencoded and the body
-    /// at most `limit` bytes (413 beyond).
-    mutating func formBody(limit: Int) async throws -> FormBody {
+    /// at most `limit` bytes (413 beyond). With `allowEmpty`, a request without a body (no
+    /// `Content-Type` needed) is an empty form.
+    mutating func formBody(limit: Int, allowEmpty: Bool = false) async throws -> FormBody {
+        if allowEmpty && headers[.contentType] == nil && (headers[.contentLength] ?? "0") == "0" { return try FormBody([]) }
         try requireMediaType(headers[.contentType], "application/x-www-form-urlencoded")
         let buffer = try await collectBody(upTo: limit)
         return try FormBody(buffer)
