@@ -3,9 +3,10 @@ import Foundation
 import Testing
 
 /// No secret reaches a log line at any level: a worker's whole lifecycle (start, clients,
-/// sessions, refreshes, introspection, revocation, a key rotation, graceful stop) logged at every
-/// level, as text and as JSON, holds neither the admin token, the master secret, a client secret
-/// nor a refresh or access token, in any of their spellings.
+/// sessions, refreshes, introspection, revocation, cookie mode's handoff, refreshes and reused
+/// code, a key rotation, graceful stop) logged at every level, as text and as JSON, holds neither
+/// the admin token, the master secret, a client secret, a handoff code nor a refresh or access
+/// token, in any of their spellings.
 @Suite(.serialized) struct SecretsInLogsTests {
     private static let levels = ["trace", "debug", "info"]
 
@@ -42,6 +43,7 @@ import Testing
             _ = try await LoopbackHTTPClient.send("POST", port: port, path: "/oauth/introspect", headers: form,
                                                   body: Array("token=\(refresh)&client_id=app".utf8))
             _ = try await cluster.refresh("btr1.forged.token", on: 0)
+            secrets += try await cookieMode(cluster, loginSecret: loginSecret)
             _ = try await cluster.admin(0, "POST", "/admin/keys/rotate", json: #"{"now":true}"#)
             _ = try await LoopbackHTTPClient.send("POST", port: port, path: "/oauth/revoke", headers: form,
                                                   body: Array("token=\(refresh)&client_id=app".utf8))
@@ -50,6 +52,7 @@ import Testing
             await cluster.workers[0].process.waitForExit()
             log = try String(contentsOfFile: cluster.workers[0].logPath, encoding: .utf8)
         }
+        #expect(log.contains("/browser/refresh"), "the cookie-mode requests were not logged")
         #expect(log.contains("listening"), "the log is empty or not this worker's: \(log.prefix(300))")
         if level != "info" { #expect(log.contains("debug") || log.contains("trace"), "no \(level) lines were logged") }
         for secret in secrets {
@@ -57,5 +60,36 @@ import Testing
             let leaked = spellings(secret).contains { log.contains($0) }
             #expect(!leaked, "a secret (\(secret.prefix(6))…) is in the \(level) \(format) log")
         }
+    }
+
+    /// A cookie-mode session: the handoff code exchanged twice (the second use revokes), refreshed
+    /// through the cookie; returns the code, the cookies and the access tokens.
+    private func cookieMode(_ cluster: BatonServeProcesses, loginSecret: String) async throws -> [String] {
+        _ = try await cluster.admin(0, "POST", "/admin/clients",
+                                    json: #"{"client_id":"spa","public":true,"cookie_mode":true,"allowed_origins":["https://app.example"]}"#)
+        let port = cluster.workers[0].port
+        let session = try await LoopbackHTTPClient.send(
+            "POST", port: port, path: "/v1/sessions",
+            headers: [("Content-Type", "application/json"),
+                      ("Authorization", "Basic " + Data("login:\(loginSecret)".utf8).base64EncodedString())],
+            body: Array(#"{"sub":"bob","client_id":"spa","delivery":"cookie"}"#.utf8))
+        let code = try #require(session.json["handoff_code"] as? String)
+        var secrets = [code, try #require(session.json["access_token"] as? String)]
+        let page = [("Origin", "https://app.example"), ("X-Baton-CSRF", "1")]
+        let form = [("Content-Type", "application/x-www-form-urlencoded")]
+        let exchanged = try await LoopbackHTTPClient.send("POST", port: port, path: "/browser/session?client_id=spa", headers: page + form,
+                                                          body: Array("handoff_code=\(code)".utf8))
+        var cookie = try #require(exchanged.headers["set-cookie"]?.split(separator: ";").first.map(String.init))
+        secrets += [String(cookie.dropFirst("__Host-baton_rt=".count)), try #require(exchanged.json["access_token"] as? String)]
+        for _ in 0..<2 {
+            let refreshed = try await LoopbackHTTPClient.send("POST", port: port, path: "/browser/refresh?client_id=spa",
+                                                              headers: page + [("Cookie", cookie)])
+            cookie = try #require(refreshed.headers["set-cookie"]?.split(separator: ";").first.map(String.init))
+            secrets += [String(cookie.dropFirst("__Host-baton_rt=".count)), try #require(refreshed.json["access_token"] as? String)]
+        }
+        let reused = try await LoopbackHTTPClient.send("POST", port: port, path: "/browser/session?client_id=spa", headers: page + form,
+                                                       body: Array("handoff_code=\(code)".utf8))
+        #expect(reused.status == 400)
+        return secrets
     }
 }
