@@ -14,9 +14,11 @@ public final class ChildProcess: Sendable {
     }
 
     /// Starts `executable` with `arguments` and this process's environment plus `environment`;
-    /// its output goes to `outputPath` (nil: this process's standard output and error).
+    /// its output goes to `outputPath` (nil: this process's standard output and error). With
+    /// `ownProcessGroup` the child leads a new process group (its pid is the group id), which its
+    /// own children join: `kill(-pid, …)` then reaches them all and never this process.
     public static func spawn(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                             outputPath: String? = "/dev/null") throws -> ChildProcess {
+                             outputPath: String? = "/dev/null", ownProcessGroup: Bool = false) throws -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -36,7 +38,12 @@ public final class ChildProcess: Sendable {
         sigemptyset(&defaults)
         for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD, SIGQUIT] { sigaddset(&defaults, signal) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        if ownProcessGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }

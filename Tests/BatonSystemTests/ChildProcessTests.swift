@@ -1,3 +1,4 @@
+import BatonLocalServers
 import BatonSystem
 import Foundation
 import Testing
@@ -21,5 +22,20 @@ import Testing
         #expect(ChildProcess.exitCode(status) == 128 + SIGKILL)
         #expect(killedByForce && !child.isRunning)
         #expect(ContinuousClock.now - started >= .milliseconds(300))
+    }
+
+    @Test func aChildInItsOwnProcessGroupTakesItsChildrenAlong() async throws {
+        let child = try ChildProcess.spawn("/bin/sh", ["-c", "sleep 30 & wait"], outputPath: "/dev/null", ownProcessGroup: true)
+        #expect(getpgid(child.pid) == child.pid && getpgid(0) != child.pid)
+        var grandchildren: [pid_t] = []
+        for _ in 0..<500 where grandchildren.isEmpty {
+            grandchildren = ProcessStat.children(of: child.pid)
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let sleeper = try #require(grandchildren.first)
+        #expect(getpgid(sleeper) == child.pid)
+        kill(-child.pid, SIGKILL)
+        #expect(ChildProcess.exitCode(await child.waitForExit()) == 128 + SIGKILL)
+        try await poll("the grandchild to exit", timeout: .seconds(5)) { (try? ProcessStat(pid: sleeper))?.state ?? "Z" == "Z" }
     }
 }
