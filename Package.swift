@@ -119,12 +119,12 @@ let package = Package(
         ),
 
         // Real servers on free loopback ports in temporary directories (redis-server, nginx,
-        // `baton serve` processes), a minimal HTTP client and process helpers: shared by the tests
-        // and the benchmarks.
+        // `baton serve` processes, headless Chromium driven over WebDriver), a minimal HTTP client
+        // and process helpers: shared by the tests and the benchmarks.
         .target(
             name: "BatonLocalServers",
             dependencies: [
-                "BatonSystem",
+                "BatonCore", "BatonSystem",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -40,6 +40,15 @@ public struct ProcessStat: Sendable {
         return entries.compactMap(pid_t.init).filter { (try? ProcessStat(pid: $0))?.parentPID == parent }
     }
 
+    /// The pids of the live processes whose command line holds `text` (a zombie has none), found by scanning /proc.
+    public static func processes(withCommandLineContaining text: String) -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(pid_t.init).filter { pid in
+            guard let commandLine = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            return String(decoding: commandLine, as: UTF8.self).contains(text)
+        }
+    }
+
     /// Waits until the unreaped child `pid` has exited (is a zombie) and returns the CPU time it
     /// used in all, in µs: the figure is gone once the child is reaped.
     public static func cpuMicrosecondsAtExit(of pid: pid_t) async throws -> Double {
