@@ -5,10 +5,11 @@
 # the tests: the nginx topology test and `make docker-check`;
 # wrk: with nginx, the HTTP limit of `baton-bench limits`; the reference `baton-load overhead`
 # compares the harness with; valgrind (callgrind) and binutils (objcopy): the instruction counts of
-# `make bench-instructions`.
+# `make bench-instructions`; chromium and chromium-driver (chromedriver): the browser tests, which
+# drive a headless Chromium over WebDriver (Sources/BatonLocalServers/WebDriverSession.swift).
 set -euo pipefail
 
-packages=(redis-server redis-tools redis-sentinel libhiredis-dev libssl-dev openssl pkg-config python3-pip nginx docker-compose wrk valgrind binutils)
+packages=(redis-server redis-tools redis-sentinel libhiredis-dev libssl-dev openssl pkg-config python3-pip nginx docker-compose wrk valgrind binutils chromium chromium-driver)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
