@@ -69,6 +69,23 @@ public final class WebDriverSession: Sendable {
         _ = try await command("POST", "/url", body: .object([("url", .string(url))]))
     }
 
+    /// Opens a new tab (W3C "New Window") and returns its handle; the current tab stays current.
+    public func newTab() async throws -> String {
+        let value = try await command("POST", "/window/new", body: .object([("type", .string("tab"))]))
+        guard let handle = value[member: "handle"]?.stringValue else { throw LocalServerError("WebDriver opened no tab: \(value.jsonText)") }
+        return handle
+    }
+
+    /// The current tab's handle.
+    public func currentTab() async throws -> String {
+        try await string("GET", "/window")
+    }
+
+    /// Makes the tab `handle` current: later commands run in it (W3C "Switch To Window").
+    public func switchToTab(_ handle: String) async throws {
+        _ = try await command("POST", "/window", body: .object([("handle", .string(handle))]))
+    }
+
     /// The current tab's URL.
     public func currentURL() async throws -> String {
         try await string("GET", "/url")
