@@ -54,10 +54,11 @@ public final class EmbeddedRedis: Sendable {
 
     private func launch() async throws {
         try? FileManager.default.removeItem(atPath: socketPath)
-        // redis-server has no setting for its files' modes: it inherits this process's umask, so
-        // the AOF, its directory and the log are created for the owner only.
-        umask(0o077)
-        let child = try ChildProcess.spawn(executable, [
+        // redis-server has no setting for its files' modes: it inherits its parent's umask. A shell
+        // sets 077 for it alone and execs it (the same pid), so the AOF, its directory and the log are
+        // the owner's only, and this process's umask (which every file it creates inherits) stays.
+        let child = try ChildProcess.spawn("/bin/sh", [
+            "-c", "umask 077 && exec \"$0\" \"$@\"", executable,
             "--port", "0",
             "--unixsocket", socketPath, "--unixsocketperm", "700",
             "--dir", dataDirectory,

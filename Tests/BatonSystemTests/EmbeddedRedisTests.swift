@@ -48,9 +48,12 @@ import Testing
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false,
                                                     attributes: [.posixPermissions: 0o755])
         }
+        let umaskBefore = currentUmask()
         let redis = try await EmbeddedRedis.start(dataDirectory: directory, logger: Logger(label: "embedded-redis-test"))
         try await poll("redis-server to answer", timeout: .seconds(10)) { await answers(redis.url) }
         await redis.stop()
+        // Only redis-server runs with 077: this process's files (a test's nginx pages) keep theirs.
+        #expect(currentUmask() == umaskBefore)
         func mode(_ path: String) throws -> Int {
             try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
         }
@@ -61,4 +64,11 @@ import Testing
         #expect(files.count >= 3)
         for file in files { #expect(try mode(file) & 0o077 == 0, "\(file) is open to others") }
     }
+}
+
+/// The process's umask (reading it means setting it, so it is set back at once).
+private func currentUmask() -> mode_t {
+    let mask = umask(0o022)
+    umask(mask)
+    return mask
 }
