@@ -19,6 +19,17 @@ import Testing
         let port = try freeLoopbackPort()
         let supervisor = try ChildProcess.spawn(batonBinary, ["cluster", "--workers", "3", "--port", String(port), "--data-dir", data],
                                                 outputPath: data + "/cluster.log")
+        do {
+            try await killAWorkerUnderLoad(port: port, data: data, supervisor: supervisor)
+        } catch {
+            // Whatever failed, the process tree must not outlive the test (nor keep its descriptors).
+            supervisor.signal(SIGTERM)
+            _ = await supervisor.waitForExit()
+            throw error
+        }
+    }
+
+    private func killAWorkerUnderLoad(port: Int, data: String, supervisor: ChildProcess) async throws {
         try await waitUntilReady(port: port, supervisor, logPath: data + "/cluster.log")
 
         var seen = Set<String>()
@@ -33,7 +44,15 @@ import Testing
         _ = try await runToCompletion(batonBinary, ["clients", "add", "app", "--public", "--data-dir", data])
         let auth = ("Authorization", "Basic " + Data("login:\(secret)".utf8).base64EncodedString())
 
-        // Five users refresh their chains while one worker is killed with SIGKILL.
+        // Five users, logged in first (a login backend does not race a kill), refresh their chains
+        // while one worker is killed with SIGKILL.
+        var sessions: [String] = []
+        for user in 0..<5 {
+            let session = try await LoopbackHTTPClient.send(
+                "POST", port: port, path: "/v1/sessions", headers: [("Content-Type", "application/json"), auth],
+                body: Array(#"{"sub":"user-\#(user)","client_id":"app"}"#.utf8))
+            sessions.append(try #require(session.json["refresh_token"] as? String, "\(session.text)"))
+        }
         let stop = ContinuousClock.now + .seconds(3)
         let killer = Task {
             try await Task.sleep(for: .seconds(1))
@@ -43,12 +62,9 @@ import Testing
             if let victim = pids.first.flatMap({ Int32($0) }) { kill(victim, SIGKILL) }
         }
         let outcomes = try await withThrowingTaskGroup(of: (refreshes: Int, retries: Int, refused: Int).self) { group in
-            for user in 0..<5 {
+            for first in sessions {
                 group.addTask {
-                    let session = try await LoopbackHTTPClient.send(
-                        "POST", port: port, path: "/v1/sessions", headers: [("Content-Type", "application/json"), auth],
-                        body: Array(#"{"sub":"user-\#(user)","client_id":"app"}"#.utf8))
-                    var token = try #require(session.json["refresh_token"] as? String)
+                    var token = first
                     var refreshes = 0, retries = 0, refused = 0
                     while ContinuousClock.now < stop {
                         let response: LoopbackHTTPResponse

@@ -4,6 +4,21 @@ import Foundation
 import Testing
 
 @Suite struct ChildProcessTests {
+    /// A descriptor this process opened without O_CLOEXEC does not reach the child: a server started
+    /// by a test must not hold a pipe of another test open (its reader would wait for EOF forever).
+    @Test func aChildInheritsNoDescriptorButItsStandardOnes() async throws {
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        defer { for end in ends { close(end) } }
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("baton-fds-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let child = try ChildProcess.spawn("/bin/sh", ["-c", "ls /proc/$$/fd"], outputPath: output)
+        #expect(await child.waitForExit() == 0)
+        let descriptors = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").compactMap { Int32($0) }
+        #expect(descriptors.contains(0) && descriptors.contains(1) && descriptors.contains(2), "\(descriptors)")
+        #expect(!descriptors.contains(ends[0]) && !descriptors.contains(ends[1]), "the child holds the pipe: \(descriptors)")
+    }
+
     @Test func terminateStopsAChildWithSIGTERMWithinTheGracePeriod() async throws {
         let child = try ChildProcess.spawn("/bin/sleep", ["30"], outputPath: "/dev/null")
         var killedByForce = false

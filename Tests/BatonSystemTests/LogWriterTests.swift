@@ -24,7 +24,7 @@ import Glibc
 
     @Test func linesFromManyThreadsArriveWholeAndInOrder() async throws {
         var pipe: [Int32] = [0, 0]
-        #expect(Glibc.pipe(&pipe) == 0)
+        #expect(closeOnExecPipe(&pipe) == 0)
         let reading = readAll(pipe[0])
         let writer = LogWriter(fileDescriptor: pipe[1])
         DispatchQueue.concurrentPerform(iterations: 4) { thread in
@@ -43,7 +43,7 @@ import Glibc
 
     @Test func aReaderThatStopsCostsDroppedLinesNotABlockedCaller() async throws {
         var pipe: [Int32] = [0, 0]
-        #expect(Glibc.pipe(&pipe) == 0)
+        #expect(closeOnExecPipe(&pipe) == 0)
         let writer = LogWriter(fileDescriptor: pipe[1], capacity: 4096)
         let line = Array((String(repeating: "x", count: 99) + "\n").utf8)
         let started = ContinuousClock.now
@@ -58,4 +58,12 @@ import Glibc
         #expect(delivered.allSatisfy { $0 == UInt8(ascii: "x") || $0 == UInt8(ascii: "\n") })
         close(pipe[0])
     }
+}
+
+/// A pipe whose ends no child process inherits (a spawned server holding the write end would keep
+/// the reader from ever seeing it close).
+private func closeOnExecPipe(_ ends: inout [Int32]) -> Int32 {
+    guard Glibc.pipe(&ends) == 0 else { return -1 }
+    for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+    return 0
 }
