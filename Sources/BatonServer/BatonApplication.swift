@@ -57,7 +57,8 @@ public enum BatonApplication {
         oauth.addRoutes(to: router)
         SessionController(service: service, authenticator: authenticator, bodyLimit: configuration.bodyLimit)
             .addRoutes(to: router)
-        BrowserController<BatonRequestContext>(service: service, registry: registry, metrics: metrics, bodyLimit: configuration.bodyLimit)
+        BrowserController<BatonRequestContext>(service: service, registry: registry, rateLimiter: rateLimiter, metrics: metrics,
+                                               bodyLimit: configuration.bodyLimit)
             .addRoutes(to: router)
         WellKnownController(configuration: auth, keyring: keyring, clock: clock).addRoutes(to: router)
         HealthController(health: stores.health, keyring: keyring, clock: clock, metrics: metrics).addRoutes(to: router)

@@ -55,4 +55,22 @@ import Testing
             #expect(try await worker.redis.send("KEYS", "bt:{rl}:*") == .array([]))
         }
     }
+
+    /// Cookie mode's routes count against the same per-client limit, with CORS headers on the 429 so
+    /// the page can read it.
+    @Test func browserRoutesShareTheClientsLimit() async throws {
+        try await withWorker(configure: { $0.auth.rateLimitPerClient = 2; $0.auth.rateLimitWindow = .seconds(60) }) { worker in
+            try await worker.createClient("spa", json: #""public":true,"cookie_mode":true,"allowed_origins":["https://app.example"]"#)
+            var statuses: [Int] = []
+            var last: LoopbackHTTPResponse?
+            for _ in 0..<3 {
+                last = try await LoopbackHTTPClient.send("POST", port: worker.port, path: "/browser/refresh?client_id=spa",
+                                                         headers: [("Origin", "https://app.example"), ("X-Baton-CSRF", "1")])
+                statuses.append(last!.status)
+            }
+            #expect(statuses == [400, 400, 429])  // no cookie, twice; then the limit
+            #expect(last?.error == "too_many_requests")
+            #expect(last?.headers["access-control-allow-origin"] == "https://app.example")
+        }
+    }
 }

@@ -11,9 +11,11 @@ import HTTPTypes
 /// Every POST passes `BrowserRequestCheck` first (the client's `Origin`, the CSRF header); its
 /// answers carry CORS headers for that origin only and `Cache-Control: no-store`. The refresh token
 /// travels only in the `__Host-baton_rt` cookie (`RefreshCookie`): never in a body, a URL or a log.
-struct BrowserController<Context: RequestContext>: Sendable {
+struct BrowserController<Context: RemoteAddressRequestContext>: Sendable {
     let service: TokenService
     let registry: ClientRegistry
+    /// The token endpoint's limits (per client and address) apply to the browser routes alike.
+    let rateLimiter: RateLimiter
     let metrics: BatonMetrics
     let bodyLimit: Int
 
@@ -34,6 +36,7 @@ struct BrowserController<Context: RequestContext>: Sendable {
             let origin = try BrowserRequestCheck.allowedOrigin(of: client, origins: request.headers[values: .origin])
             cors = BrowserRequestCheck.corsHeaders(for: origin)
             try BrowserRequestCheck.requireCSRFHeader(request.headers[values: .batonCSRF])
+            if rateLimiter.isEnabled { try await rateLimiter.check(clientID: client.id, address: context.remoteAddress?.ipAddress) }
             let cookie = try RefreshCookie.token(in: request.headers[values: .cookie])
             let form = try await request.formBody(limit: bodyLimit, allowEmpty: true)
             let dpop = request.headers[values: .dpop]
