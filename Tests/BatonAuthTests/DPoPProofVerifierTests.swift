@@ -18,17 +18,19 @@ import Testing
             headerValues: headerValues, method: method, now: now ?? self.now, nonceRequired: nonceRequired)
     }
 
-    /// Expects `verify` to throw `code` with `hint`, and the error's text never to repeat the proof.
+    /// Expects `verify` to refuse with `code` and `hint` (and `reason`, when given), and the
+    /// refusal's text never to repeat the proof.
     private func expectRefused(
         _ headerValues: [String], with verifier: DPoPProofVerifier? = nil, method: String = "POST", at now: Int64? = nil,
-        nonceRequired: Bool = false, code: BatonError.Code = .invalidDPoPProof, hint: String,
+        nonceRequired: Bool = false, code: BatonError.Code = .invalidDPoPProof, hint: String, reason: DPoPProofRefusal.Reason? = nil,
         sourceLocation: SourceLocation = #_sourceLocation
     ) {
-        let error = #expect(throws: BatonError.self, sourceLocation: sourceLocation) {
+        let error = #expect(throws: DPoPProofRefusal.self, sourceLocation: sourceLocation) {
             try verify(headerValues, with: verifier, method: method, at: now, nonceRequired: nonceRequired)
         }
-        #expect(error?.code == code, sourceLocation: sourceLocation)
-        #expect(error?.hint == hint, sourceLocation: sourceLocation)
+        #expect(error?.error.code == code, sourceLocation: sourceLocation)
+        #expect(error?.error.hint == hint, sourceLocation: sourceLocation)
+        if let reason { #expect(error?.reason == reason, sourceLocation: sourceLocation) }
         for value in headerValues where value.count > 8 {
             #expect(!"\(String(describing: error))".contains(value), sourceLocation: sourceLocation)
         }
@@ -435,5 +437,26 @@ import Testing
         let stale = try maker.proof { _, claims in claims["iat"] = now / 1000 - 120 }
         expectRefused([stale], with: verifier, nonceRequired: true,
                       hint: "the DPoP proof's iat is more than 60 s from the server's time")
+    }
+
+    // MARK: Refusal reasons (the metric's label)
+
+    @Test func everyRefusalNamesItsReason() throws {
+        let verifier = try DPoPProofVerifier(tokenEndpoint: DPoPProofMaker.tokenEndpoint, nonces: try makeNonces())
+        let maker = try DPoPProofMaker(.es256)
+        expectRefused([], with: verifier, hint: "missing DPoP proof", reason: .missing)
+        expectRefused([try maker.proof { header, _ in header["typ"] = "JWT" }], with: verifier,
+                      hint: "the DPoP proof's typ must be dpop+jwt", reason: .malformed)
+        expectRefused([try maker.proof(), try maker.proof()], with: verifier, hint: "more than one DPoP header", reason: .malformed)
+        expectRefused([try maker.proof(signedBy: try SigningKey.generate(.es256))], with: verifier,
+                      hint: "the DPoP proof's signature does not verify with its jwk", reason: .signature)
+        expectRefused([try maker.proof { _, claims in claims["htu"] = DPoPProofMaker.revocationEndpoint }], with: verifier,
+                      hint: "the DPoP proof's htu is not the token endpoint's URL", reason: .target)
+        expectRefused([try maker.proof()], with: verifier, method: "GET", hint: "the DPoP proof's htm is not the request's method",
+                      reason: .target)
+        expectRefused([try maker.proof { _, claims in claims["iat"] = now / 1000 + 61 }], with: verifier,
+                      hint: "the DPoP proof's iat is more than 60 s from the server's time", reason: .iat)
+        expectRefused([try maker.proof()], with: verifier, nonceRequired: true, code: .useDPoPNonce,
+                      hint: "a DPoP nonce is required", reason: .nonce)
     }
 }

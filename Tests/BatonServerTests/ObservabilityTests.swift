@@ -32,6 +32,43 @@ import Testing
         }
     }
 
+    @Test func dpopProofsRefusedBeforeRedisAreCountedByReason() async throws {
+        try await withWorker { worker in
+            let clients = try await worker.standardClients(appPolicy: #""require_dpop":true"#)
+            try await worker.createClient("nonce-app", json: #""public":true,"dpop_nonce":true"#)
+            let key = try await JoserfcDPoP.generate("ES256")
+            let session = try await worker.postJSON("/v1/sessions", #"{"sub":"alice","client_id":"app","dpop_jkt":"\#(key.thumbprint)"}"#,
+                                                    headers: [TestWorker.basic("login", clients.loginSecret)])
+            let token = try #require(session.json["refresh_token"] as? String, "\(session.text)")
+            func refresh(_ dpop: [String], as client: String = "app") async throws -> LoopbackHTTPResponse {
+                try await worker.post("/oauth/token", form: ["grant_type": "refresh_token", "refresh_token": token, "client_id": client],
+                                      headers: dpop.map { ("DPoP", $0) })
+            }
+            let series = { (reason: String) in #"baton_dpop_proofs_refused_total{reason="\#(reason)"}"# }
+            let reasons = ["missing", "malformed", "signature", "target", "iat", "nonce"]
+            let before = try await worker.get("/metrics").text
+            for reason in reasons { #expect(value(before, series(reason)) == 0, "\(reason) is exported from the start") }
+
+            let proofs = try await key.proofs([
+                .typ("JWT"), .badSignature, .htu("https://elsewhere.test/oauth/token"), .iatOffset(-120), .good,
+            ])
+            let refused = [
+                try await refresh([]), try await refresh([proofs[0]]), try await refresh([proofs[1]]), try await refresh([proofs[2]]),
+                try await refresh([proofs[3]]), try await refresh([proofs[4]], as: "nonce-app"),
+            ]
+            #expect(refused.map(\.status) == Array(repeating: 400, count: 6))
+            #expect(refused.map { $0.error ?? "" } == Array(repeating: "invalid_dpop_proof", count: 5) + ["use_dpop_nonce"])
+            // Another key's proof is a good proof: the family's binding refuses it in Redis.
+            let stolen = try await refresh([try await JoserfcDPoP.generate("ES256").proof()])
+            #expect(stolen.error == "invalid_dpop_proof")
+
+            let metrics = try await worker.get("/metrics").text
+            for reason in reasons { #expect(value(metrics, series(reason)) == 1, "\(reason)") }
+            #expect(value(metrics, #"baton_refresh_outcomes_total{outcome="dpop_key_mismatch"}"#) == 1)
+            #expect(metrics.contains("baton_redis_refresh_script_seconds_count 1"), "only the other key's proof reached Redis")
+        }
+    }
+
     @Test func everyRequestIsLoggedOnceWithoutTokens() async throws {
         try await withWorker { worker in
             let clients = try await worker.standardClients()

@@ -3,8 +3,9 @@ import BatonCrypto
 
 /// Checks the `DPoP` header of a request to one endpoint (RFC 9449 §4.3: the token endpoint, or
 /// Baton's revocation endpoint, where a public client proves a bound family's key), purely: no Redis, no clock of its
-/// own. Every refusal is `invalid_dpop_proof` with a hint naming the problem (never the proof's
-/// text), except a missing or stale nonce, which is `use_dpop_nonce` (§8).
+/// own. Every refusal is a `DPoPProofRefusal`: `invalid_dpop_proof` with a hint naming the problem
+/// (never the proof's text), except a missing or stale nonce, which is `use_dpop_nonce` (§8), and
+/// a reason for the metrics.
 ///
 /// The checks, in order: exactly one header value of at most 8 KiB; a compact JWS of three strict
 /// base64url segments; a header with `typ` `dpop+jwt`, `alg` ES256, EdDSA or RS256, no `crit`, and
@@ -68,9 +69,10 @@ public struct DPoPProofVerifier: Sendable {
     /// `nonceRequired`, and any nonce it carries must be valid; with nonces off a nonce is ignored.
     /// `alternativeEndpoint` (an absolute URL) is a second URL `htu` may name: the same route reached
     /// through the app's own origin (cookie mode behind the app's reverse proxy).
+    /// Throws `DPoPProofRefusal` for a proof it refuses.
     public func verify(headerValues: [String], method: String, now: Int64, nonceRequired: Bool,
                        alternativeEndpoint: String? = nil) throws -> DPoPProof {
-        guard let compact = headerValues.first else { throw Self.invalid("missing DPoP proof") }
+        guard let compact = headerValues.first else { throw Self.invalid("missing DPoP proof", .missing) }
         guard headerValues.count == 1 else { throw Self.invalid("more than one DPoP header") }
         guard compact.utf8.count <= Self.maximumProofByteCount else {
             throw Self.invalid("the DPoP proof is larger than \(Self.maximumProofByteCount) bytes")
@@ -78,19 +80,19 @@ public struct DPoPProofVerifier: Sendable {
         let jws = try Self.segments(of: compact)
         let (key, thumbprint) = try Self.checkedHeader(Self.object(jws.header, named: "header"))
         guard key.isValidSignature(jws.signature, for: jws.signingInput) else {
-            throw Self.invalid("the DPoP proof's signature does not verify with its jwk")
+            throw Self.invalid("the DPoP proof's signature does not verify with its jwk", .signature)
         }
         let claims = try Self.object(jws.payload, named: "payload")
         guard case .string(let jwtID)? = claims["jti"], (1...Self.maximumJWTIDLength).contains(jwtID.utf8.count),
               jwtID.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
         else { throw Self.invalid("the DPoP proof's jti must be 1 to \(Self.maximumJWTIDLength) visible ASCII characters") }
         guard case .string(let htm)? = claims["htm"], htm == method else {
-            throw Self.invalid("the DPoP proof's htm is not the request's method")
+            throw Self.invalid("the DPoP proof's htm is not the request's method", .target)
         }
         guard case .string(let htu)? = claims["htu"], let target = DPoPTargetURI.normalized(htu),
               target == endpoint || (alternativeEndpoint != nil && target == alternativeEndpoint.flatMap(DPoPTargetURI.normalized))
         else {
-            throw Self.invalid("the DPoP proof's htu is not the \(endpointName)'s URL")
+            throw Self.invalid("the DPoP proof's htu is not the \(endpointName)'s URL", .target)
         }
         let issuedAt = try checkedIssuedAt(claims["iat"], now: now)
         let nonce = try checkedNonce(claims["nonce"], required: nonceRequired, now: now)
@@ -101,10 +103,10 @@ public struct DPoPProofVerifier: Sendable {
     /// A fraction is allowed (RFC 7519 §2's NumericDate).
     private func checkedIssuedAt(_ value: JSONValue?, now: Int64) throws -> Int64 {
         guard case .number(let text)? = value, let seconds = Double(text) else {
-            throw Self.invalid("the DPoP proof's iat must be a number")
+            throw Self.invalid("the DPoP proof's iat must be a number", .iat)
         }
         guard abs(seconds * 1000 - Double(now)) <= Double(issuedAtWindowSeconds) * 1000 else {
-            throw Self.invalid("the DPoP proof's iat is more than \(issuedAtWindowSeconds) s from the server's time")
+            throw Self.invalid("the DPoP proof's iat is more than \(issuedAtWindowSeconds) s from the server's time", .iat)
         }
         return Int64(seconds.rounded(.down))
     }
@@ -114,11 +116,11 @@ public struct DPoPProofVerifier: Sendable {
     private func checkedNonce(_ value: JSONValue?, required: Bool, now: Int64) throws -> String? {
         guard let nonces else { return nil }
         guard let value else {
-            guard !required else { throw BatonError(.useDPoPNonce, hint: "a DPoP nonce is required") }
+            guard !required else { throw DPoPProofRefusal(.nonce, BatonError(.useDPoPNonce, hint: "a DPoP nonce is required")) }
             return nil
         }
         guard case .string(let nonce) = value, try nonces.isValid(nonce, at: now) else {
-            throw BatonError(.useDPoPNonce, hint: "the DPoP nonce is invalid or expired")
+            throw DPoPProofRefusal(.nonce, BatonError(.useDPoPNonce, hint: "the DPoP nonce is invalid or expired"))
         }
         return nonce
     }
@@ -187,7 +189,8 @@ public struct DPoPProofVerifier: Sendable {
         return (key, thumbprint)
     }
 
-    private static func invalid(_ hint: String, debug: String? = nil) -> BatonError {
-        BatonError(.invalidDPoPProof, hint: hint, debug: debug)
+    /// An `invalid_dpop_proof` refusal with `hint`, for `reason` (malformed unless told).
+    private static func invalid(_ hint: String, _ reason: DPoPProofRefusal.Reason = .malformed, debug: String? = nil) -> DPoPProofRefusal {
+        DPoPProofRefusal(reason, BatonError(.invalidDPoPProof, hint: hint, debug: debug))
     }
 }

@@ -6,6 +6,8 @@ public protocol AuthMetrics: Sendable {
     func refreshed(_ outcome: RefreshOutcomeLabel)
     /// Records the round trip of the rotation script.
     func refreshScriptLatency(_ duration: Duration)
+    /// Counts a DPoP proof refused before Redis was asked, by why.
+    func dpopProofRefused(_ reason: DPoPProofRefusal.Reason)
     /// Counts a re-established control-channel subscription.
     func controlResubscribed()
     /// Records the keyset version a worker loaded.
@@ -18,6 +20,7 @@ public struct DiscardedMetrics: AuthMetrics {
     public init() {}
     public func refreshed(_ outcome: RefreshOutcomeLabel) {}
     public func refreshScriptLatency(_ duration: Duration) {}
+    public func dpopProofRefused(_ reason: DPoPProofRefusal.Reason) {}
     public func controlResubscribed() {}
     public func keysetLoaded(version: Int64) {}
 }

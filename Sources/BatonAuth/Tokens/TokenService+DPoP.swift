@@ -28,19 +28,20 @@ extension TokenService {
     /// The request's verified proof (by `verifier`, the token endpoint's unless told), or nil when
     /// it carried none and `client` does not require DPoP. A missing proof for a `require_dpop`
     /// client is `invalid_dpop_proof`; a missing or stale nonce is `use_dpop_nonce` carrying the
-    /// nonce to use (`BatonError.dpopNonce`).
+    /// nonce to use (`BatonError.dpopNonce`). Every refusal is counted by its reason
+    /// (`AuthMetrics.dpopProofRefused`): none of them reached Redis. `alternativeEndpoint` is a
+    /// second URL the proof's `htu` may name (`DPoPProofVerifier.verify`).
     func verifiedProof(_ headerValues: [String], client: Client, now: Int64, verifier: DPoPProofVerifier? = nil,
                        alternativeEndpoint: String? = nil) throws -> DPoPProof? {
-        guard !headerValues.isEmpty else {
-            guard !client.policy.requireDPoP else { throw BatonError(.invalidDPoPProof, hint: "missing DPoP proof") }
-            return nil
-        }
         let verifier = verifier ?? dpop
+        guard !headerValues.isEmpty || client.policy.requireDPoP else { return nil }
         do {
             return try verifier.verify(headerValues: headerValues, method: "POST", now: now, nonceRequired: dpopNonceRequired(for: client),
                                        alternativeEndpoint: alternativeEndpoint)
-        } catch var error as BatonError where error.code == .useDPoPNonce {
-            error.dpopNonce = try verifier.nonces?.current(at: now)
+        } catch let refusal as DPoPProofRefusal {
+            metrics.dpopProofRefused(refusal.reason)
+            var error = refusal.error
+            if error.code == .useDPoPNonce { error.dpopNonce = try verifier.nonces?.current(at: now) }
             throw error
         }
     }

@@ -4,8 +4,8 @@ import Prometheus
 import Synchronization
 
 /// A worker's metrics, in Prometheus' text format at `/metrics`: requests by endpoint and
-/// status, request latency, refresh outcomes, the rotation script's latency, Redis failures,
-/// control-channel resubscriptions and the keyset version.
+/// status, request latency, refresh outcomes, DPoP proofs refused before Redis, the rotation
+/// script's latency, Redis failures, control-channel resubscriptions and the keyset version.
 public final class BatonMetrics: AuthMetrics {
     /// The registry `/metrics` renders.
     public let registry: PrometheusCollectorRegistry
@@ -18,6 +18,7 @@ public final class BatonMetrics: AuthMetrics {
     /// Counters and histograms already looked up, so a request costs no registry lookup.
     private let requestSeries = Mutex<[RequestSeries: (count: Counter, latency: DurationHistogram)]>([:])
     private let refreshOutcomeCounters: [RefreshOutcomeLabel: Counter]
+    private let dpopRefusalCounters: [DPoPProofRefusal.Reason: Counter]
 
     private struct RequestSeries: Hashable {
         let endpoint: String
@@ -46,6 +47,9 @@ public final class BatonMetrics: AuthMetrics {
             descriptor: Self.name("keyset", "version", "number", "Version of the keyset this worker has loaded"))
         refreshOutcomeCounters = Dictionary(uniqueKeysWithValues: RefreshOutcomeLabel.allCases.map { label in
             (label, registry.makeCounter(descriptor: Self.refreshOutcomes, labels: [("outcome", label.rawValue)]))
+        })
+        dpopRefusalCounters = Dictionary(uniqueKeysWithValues: DPoPProofRefusal.Reason.allCases.map { reason in
+            (reason, registry.makeCounter(descriptor: Self.dpopRefusals, labels: [("reason", reason.rawValue)]))
         })
     }
 
@@ -89,6 +93,11 @@ public final class BatonMetrics: AuthMetrics {
     /// Records the rotation script's round trip.
     public func refreshScriptLatency(_ duration: Duration) {
         refreshScriptLatencyHistogram.record(duration)
+    }
+
+    /// Counts a DPoP proof refused before Redis was asked, by why.
+    public func dpopProofRefused(_ reason: DPoPProofRefusal.Reason) {
+        dpopRefusalCounters[reason]!.increment()
     }
 
     /// Counts a re-established control-channel subscription.
@@ -142,6 +151,8 @@ public final class BatonMetrics: AuthMetrics {
     nonisolated(unsafe) private static let requests = name("http", "requests", "total", "HTTP requests by endpoint, method and status")
     nonisolated(unsafe) private static let requestLatency = name("http", "request", "seconds", "HTTP request latency by endpoint")
     nonisolated(unsafe) private static let refreshOutcomes = name("refresh", "outcomes", "total", "Refresh requests by outcome")
+    nonisolated(unsafe) private static let dpopRefusals = name("dpop", "proofs_refused", "total",
+                                                               "DPoP proofs refused before Redis was asked, by reason")
     nonisolated(unsafe) private static let abortedRequests = name("http", "aborted_requests", "total",
                                                                    "Requests the client stopped sending before they were whole, by endpoint")
     nonisolated(unsafe) private static let connectionTimeouts = name("http", "connection_timeouts", "total",
