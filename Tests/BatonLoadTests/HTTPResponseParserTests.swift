@@ -48,6 +48,15 @@ import Testing
         #expect(try HTTPResponseParser.parse(&oldKept)?.keepAlive == true)
     }
 
+    @Test func readsTheDPoPNonceHeader() throws {
+        var challenge = ByteBuffer(string: "HTTP/1.1 400 Bad Request\r\ndpop-nonce:  AAAAAAX4c2Y-n0nce \r\nContent-Length: 2\r\n\r\n{}")
+        let response = try #require(try HTTPResponseParser.parse(&challenge))
+        #expect(response.dpopNonce.map { String(buffer: $0) } == "AAAAAAX4c2Y-n0nce")
+        #expect(response.text == "{}")
+        var plain = ByteBuffer(string: tokenResponse)
+        #expect(try HTTPResponseParser.parse(&plain)?.dpopNonce == nil)
+    }
+
     @Test func skipsInterimResponses() throws {
         var buffer = ByteBuffer(string: "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 1\r\n\r\nx")
         #expect(try HTTPResponseParser.parse(&buffer)?.status == 201)

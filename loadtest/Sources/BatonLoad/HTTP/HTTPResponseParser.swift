@@ -5,8 +5,9 @@ import Glibc
 #endif
 
 /// Parses HTTP/1.1 responses framed by `Content-Length` straight from the bytes read, without
-/// building header dictionaries: it finds the status line, `Content-Length`, `Connection` and the
-/// body, and refuses what it cannot frame (`Transfer-Encoding`, bodies delimited by the close).
+/// building header dictionaries: it finds the status line, `Content-Length`, `Connection`,
+/// `DPoP-Nonce` (RFC 9449 §8) and the body, and refuses what it cannot frame (`Transfer-Encoding`,
+/// bodies delimited by the close).
 ///
 /// ```swift
 /// var buffer = ...                       // bytes read so far
@@ -38,8 +39,9 @@ public enum HTTPResponseParser {
             }
             guard buffer.readableBytes >= head.size + bodyLength else { return nil }
             let body = buffer.getSlice(at: buffer.readerIndex + head.size, length: bodyLength) ?? ByteBuffer()
+            let nonce = head.dpopNonce.flatMap { buffer.getSlice(at: buffer.readerIndex + $0.lowerBound, length: $0.count) }
             buffer.moveReaderIndex(forwardBy: head.size + bodyLength)
-            return ParsedResponse(status: head.status, keepAlive: head.keepAlive, body: body)
+            return ParsedResponse(status: head.status, keepAlive: head.keepAlive, body: body, dpopNonce: nonce)
         }
     }
 
@@ -48,6 +50,8 @@ public enum HTTPResponseParser {
         var size: Int
         var contentLength: Int?
         var keepAlive: Bool
+        /// Where the `DPoP-Nonce` value lies in the head, if there is one.
+        var dpopNonce: Range<Int>?
     }
 
     private static func parseHead(_ buffer: ByteBuffer) throws(HTTPResponseError) -> Head? {
@@ -83,6 +87,10 @@ public enum HTTPResponseParser {
                 let name = UnsafeRawBufferPointer(rebasing: line[0..<colon])
                 let value = trimmed(UnsafeRawBufferPointer(rebasing: line[(colon + 1)...]))
                 try apply(name: name, value: value, to: &head)
+                if equalsIgnoringCase(name, dpopNonce), let base = bytes.baseAddress, let valueBase = value.baseAddress {
+                    let start = base.distance(to: valueBase)
+                    head.dpopNonce = start..<(start + value.count)
+                }
             } else {
                 throw .malformed("a header line has no colon")
             }
@@ -118,6 +126,7 @@ public enum HTTPResponseParser {
     private static let connection: [UInt8] = Array("connection".utf8)
     private static let close: [UInt8] = Array("close".utf8)
     private static let keepAliveToken: [UInt8] = Array("keep-alive".utf8)
+    private static let dpopNonce: [UInt8] = Array("dpop-nonce".utf8)
 
     /// The offset of the first occurrence of `needle` (not empty) in `haystack`: `memchr` for its
     /// first byte, `memcmp` for the rest.
