@@ -221,7 +221,8 @@ let package = Package(
         .testTarget(
             name: "BatonLoadTests",
             dependencies: [
-                "BatonLoad", "BatonLocalServers", "BatonCrypto", "BatonSystem", "BatonRedis",
+                // BatonAuth: baton-load's DPoP proofs are checked by the server's own verifier.
+                "BatonLoad", "BatonLocalServers", "BatonCrypto", "BatonSystem", "BatonRedis", "BatonAuth",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
