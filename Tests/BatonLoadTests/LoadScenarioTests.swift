@@ -1,4 +1,4 @@
-import BatonLoad
+@testable import BatonLoad
 import BatonLocalServers
 import Foundation
 import Testing
@@ -99,6 +99,39 @@ import Testing
             let report = try expectPassed(run, .rotation)
             #expect(report.targets.count == 2 && report.activity.keyRotations >= 2)
             #expect(report.activity.tokensVerified == report.successes)
+        }
+    }
+
+    // MARK: DPoP (RFC 9449): each user's own key, a proof per request
+
+    @Test func refreshWithDPoPAndNonces() async throws {
+        try await BatonServeProcesses.withLoadTarget { server in
+            let run = try await server.load(server.runArguments([
+                "--scenario", "refresh", "--users", "8", "--connections", "4", "--duration", "2s", "--dpop", "--dpop-nonce",
+            ]))
+            let report = try expectPassed(run, .refresh)
+            #expect(report.settings.dpop == true && report.settings.dpopNonce == true)
+            #expect(run.output.contains("8 users, DPoP with nonces"), "\(run.output)")
+            // Each user's first proof is asked for a nonce, and its proofs carry one from then on.
+            #expect((8...16).contains(report.activity.dpopNonceRetries), "\(report.activity)")
+            #expect(run.output.contains("DPoP nonce retries \(report.activity.dpopNonceRetries)"))
+            let refreshes = try #require(report.operations["refresh"])
+            #expect(refreshes.requests - refreshes.failures == report.successes && refreshes.requests > 100)
+        }
+    }
+
+    @Test func stormAndMixedWithDPoP() async throws {
+        try await BatonServeProcesses.withLoadTarget { server in
+            let storm = try await server.load(server.runArguments([
+                "--scenario", "storm", "--connections", "10", "--storm-size", "10", "--duration", "2s", "--dpop",
+            ]))
+            #expect(try expectPassed(storm, .storm).activity.stormRounds > 0)
+            let mixed = try await server.load(server.runArguments([
+                "--scenario", "mixed", "--users", "8", "--connections", "4", "--duration", "2s", "--dpop",
+                "--mix", "create=1,refresh=4,introspect=1,revoke=1",
+            ]))
+            let report = try expectPassed(mixed, .mixed)
+            #expect((report.operations["revoke"]?.requests ?? 0) > 0)
         }
     }
 

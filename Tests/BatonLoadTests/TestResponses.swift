@@ -15,6 +15,13 @@ enum TestResponses {
 
     static let unavailable = json(503, #"{"error":"temporarily_unavailable","error_description":"the session store is unavailable"}"#)
 
+    /// 400 `use_dpop_nonce` with `nonce` in `DPoP-Nonce` (RFC 9449 §8).
+    static func useDPoPNonce(_ nonce: String) -> ParsedResponse {
+        var response = json(400, #"{"error":"use_dpop_nonce","error_description":"a DPoP nonce is required"}"#)
+        response.dpopNonce = ByteBuffer(string: nonce)
+        return response
+    }
+
     static let templates = RequestTemplates(target: try! LoadTarget(parsing: "http://127.0.0.1:8080"), appClientID: "app",
                                             loginAuthorization: "Basic bG9naW46c2VjcmV0")
 }

@@ -55,6 +55,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "theft: legitimate rotations before each replay.")
     var theftRotations = 2
 
+    @Flag(help: "DPoP (RFC 9449): each user holds its own ES256 key, its sessions are bound to it and every refresh and logout carries a fresh proof.")
+    var dpop = false
+
+    @Flag(help: "With --dpop: the run's client requires DPoP nonces (dpop_nonce); users retry with the DPoP-Nonce they are given.")
+    var dpopNonce = false
+
     @Option(help: "Names the run's clients load-ID-login/load-ID-app and subjects load-ID-uN (default: random).")
     var runID: String?
 
@@ -108,6 +114,8 @@ struct RunCommand: AsyncParsableCommand {
         configuration.verifyAccessTokens = verify
         configuration.faultsExpected = expectFaults
         configuration.theftRotations = theftRotations
+        configuration.dpop = dpop
+        configuration.dpopNonce = dpopNonce
         if let runID { configuration.runID = runID }
         configuration.keepClients = keepClients
         configuration.commandLine = CommandLine.redactedArguments

@@ -8,6 +8,8 @@ public struct ActivityCounters: Sendable, Equatable, Codable {
     public var theftAttempts = 0
     /// Replays refused and families revoked, as they must be.
     public var theftsDetected = 0
+    /// Requests answered `use_dpop_nonce` with a `DPoP-Nonce` and sent again with it.
+    public var dpopNonceRetries = 0
     /// Access tokens whose signature was verified against the JWKS.
     public var tokensVerified = 0
     /// JWKS fetches.
@@ -27,6 +29,7 @@ public struct ActivityCounters: Sendable, Equatable, Codable {
         stormRounds += other.stormRounds
         theftAttempts += other.theftAttempts
         theftsDetected += other.theftsDetected
+        dpopNonceRetries += other.dpopNonceRetries
         tokensVerified += other.tokensVerified
         jwksFetches += other.jwksFetches
         keyRotations += other.keyRotations
@@ -38,6 +41,7 @@ public struct ActivityCounters: Sendable, Equatable, Codable {
         case stormRounds = "storm_rounds"
         case theftAttempts = "theft_attempts"
         case theftsDetected = "thefts_detected"
+        case dpopNonceRetries = "dpop_nonce_retries"
         case tokensVerified = "tokens_verified"
         case jwksFetches = "jwks_fetches"
         case keyRotations = "key_rotations"

@@ -9,6 +9,7 @@ public enum ResponseClassifier {
     static let active = JSONField("active")
     private static let invalidGrant: [UInt8] = Array(#""invalid_grant""#.utf8)
     private static let temporarilyUnavailable: [UInt8] = Array(#""temporarily_unavailable""#.utf8)
+    private static let useDPoPNonce: [UInt8] = Array(#""use_dpop_nonce""#.utf8)
     private static let trueLiteral: [UInt8] = Array("true".utf8)
 
     /// A rotation of `presented`: 200 with a new refresh token (copied into `successor`) is a
@@ -56,9 +57,14 @@ public enum ResponseClassifier {
     }
 
     /// The verdict of a status the operation never answers when all is well: 503
-    /// `temporarily_unavailable` (the store away) is `.unavailable`, any other `.unexpectedStatus`.
+    /// `temporarily_unavailable` (the store away) is `.unavailable`; 400 `use_dpop_nonce` with a
+    /// `DPoP-Nonce` (RFC 9449 §8) a `.nonceChallenge`; any other `.unexpectedStatus`.
     static func otherStatus(_ response: ParsedResponse) -> Verdict {
-        response.status == 503 && error.hasLiteral(temporarilyUnavailable, in: response.body) ? .unavailable : .unexpectedStatus
+        switch response.status {
+        case 503 where error.hasLiteral(temporarilyUnavailable, in: response.body): .unavailable
+        case 400 where response.dpopNonce != nil && error.hasLiteral(useDPoPNonce, in: response.body): .nonceChallenge
+        default: .unexpectedStatus
+        }
     }
 
     /// Whether the body is an RFC 6749 §5.2 `invalid_grant` error.

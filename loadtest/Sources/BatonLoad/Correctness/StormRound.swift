@@ -15,7 +15,8 @@ public struct StormRound: Sendable {
     public let presented: [UInt8]
     /// The successor the first successful answer carried.
     public private(set) var successor: [UInt8]?
-    /// Answers so far; a 503 `temporarily_unavailable` is none (that refresh is sent again).
+    /// Answers so far; a 503 `temporarily_unavailable` or a DPoP nonce challenge is none (that
+    /// refresh is sent again).
     public private(set) var answered = 0
     /// Whether any answer failed or carried another successor.
     public private(set) var diverged = false
@@ -34,10 +35,11 @@ public struct StormRound: Sendable {
     public var isConsistent: Bool { isComplete && !diverged && successor != nil }
 
     /// Records one answer and judges it alone; a different successor also marks the round diverged.
-    /// A 503 `temporarily_unavailable` is judged but not recorded: the caller sends that refresh again.
+    /// A 503 `temporarily_unavailable` or a DPoP nonce challenge is judged but not recorded: the
+    /// caller sends that refresh again.
     public mutating func record(_ response: ParsedResponse) -> Verdict {
         let verdict = ResponseClassifier.refresh(response, presented: presented, successor: &scratch)
-        guard verdict != .unavailable else { return verdict }
+        guard !verdict.repeatsRequest else { return verdict }
         answered += 1
         guard verdict == .success else {
             diverged = true

@@ -13,17 +13,27 @@ public enum Verdict: Sendable, Equatable {
     case brokenChain
     /// A replay accepted, or a revoked family still refreshing.
     case missedTheft
+    /// 400 `use_dpop_nonce` with a `DPoP-Nonce` (RFC 9449 §8): not a failure; the request is made
+    /// again with that nonce.
+    case nonceChallenge
 
-    /// Whether the answer says nothing about the presented token (an unexpected status, a 503): the
-    /// user presents the same token again.
-    public var isInconclusive: Bool { self == .unexpectedStatus || self == .unavailable }
+    /// Whether the answer says nothing about the presented token (an unexpected status, a 503, a
+    /// nonce challenge): the user presents the same token again.
+    public var isInconclusive: Bool { self == .unexpectedStatus || self == .unavailable || self == .nonceChallenge }
+
+    /// Whether the same request is simply sent again, the answer not counting as one (a 503, a
+    /// nonce challenge): a storm round waits for its answer.
+    public var repeatsRequest: Bool { self == .unavailable || self == .nonceChallenge }
+
+    /// Whether the answer counts against the run (everything but `.success` and `.nonceChallenge`).
+    public var isFailure: Bool { self != .success && self != .nonceChallenge }
 }
 
 extension CorrectnessCounters {
-    /// Counts a failed verdict (`.success` counts nothing).
+    /// Counts a failed verdict (`.success` and `.nonceChallenge` count nothing).
     public mutating func count(_ verdict: Verdict) {
         switch verdict {
-        case .success: break
+        case .success, .nonceChallenge: break
         case .unexpectedStatus: unexpectedStatus += 1
         case .unavailable: unavailable += 1
         case .loggedOutByFault: loggedOutByFault += 1

@@ -78,3 +78,13 @@ struct DPoPProofWriter {
         return Base64URL.encode(json)
     }
 }
+
+extension DPoPProofWriter? {
+    /// A fresh proof signed by `key` for `endpoint`, carrying `nonce` unless it is empty; nil
+    /// (send none) when there is no writer (no `--dpop`) or no key.
+    mutating func proof(signedBy key: DPoPKey?, for endpoint: DPoPProofWriter.Endpoint, nonce: [UInt8]) -> [UInt8]? {
+        guard self != nil, let key else { return nil }
+        self!.write(signedBy: key, for: endpoint, nonce: nonce)
+        return self!.proof
+    }
+}

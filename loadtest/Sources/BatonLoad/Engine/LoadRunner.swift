@@ -40,7 +40,8 @@ public struct LoadRunner: Sendable {
         let result: Result<RunReport, any Error>
         do {
             try await Self.schedule(group, configuration.scheduling)
-            result = .success(try await measure(plans: plans, group: group, clients: clients, admin: admin))
+            let dpop = configuration.dpop ? try await DPoPEndpoints.fetch(from: configuration.targets[0]) : nil
+            result = .success(try await measure(plans: plans, group: group, clients: clients, admin: admin, dpop: dpop))
         } catch {
             result = .failure(error)
         }
@@ -66,8 +67,8 @@ public struct LoadRunner: Sendable {
     }
 
     private func measure(plans: [LoopPlan], group: MultiThreadedEventLoopGroup, clients: RunClients?,
-                         admin: AdminClient?) async throws -> RunReport {
-        let engines = try await makeEngines(plans: plans, group: group, clients: clients)
+                         admin: AdminClient?, dpop: DPoPEndpoints?) async throws -> RunReport {
+        let engines = try await makeEngines(plans: plans, group: group, clients: clients, dpop: dpop)
         let loop = group.any()
         try await setUp(engines, on: loop)
         let startedAt = Date()
@@ -153,8 +154,8 @@ public struct LoadRunner: Sendable {
         try? await Self.wait(verified, within: .seconds(5), on: loop, or: LoadError.setup("verification"))
     }
 
-    private func makeEngines(plans: [LoopPlan], group: MultiThreadedEventLoopGroup,
-                             clients: RunClients?) async throws -> [NIOLoopBound<LoopEngine>] {
+    private func makeEngines(plans: [LoopPlan], group: MultiThreadedEventLoopGroup, clients: RunClients?,
+                             dpop: DPoPEndpoints?) async throws -> [NIOLoopBound<LoopEngine>] {
         let templates = configuration.targets.map {
             RequestTemplates(target: $0, appClientID: clients?.appClientID ?? "", loginAuthorization: clients?.loginAuthorization)
         }
@@ -164,7 +165,7 @@ public struct LoadRunner: Sendable {
         var engines: [NIOLoopBound<LoopEngine>] = []
         for (plan, loop) in zip(plans, group.makeIterator()) {
             let engine = try await loop.submit {
-                let workload = configuration.scenario.makeWorkload(subjects: plan.subjects, configuration: configuration)
+                let workload = try configuration.scenario.makeWorkload(subjects: plan.subjects, configuration: configuration, dpop: dpop)
                 let targets = plan.connectionTargets.map { (configuration.targets[$0], templates[$0]) }
                 let fetch: (() -> EventLoopFuture<ParsedResponse>)? = configuration.verifies
                     ? { HTTPExchange.send(jwksRequest, to: jwksTarget, on: loop) } : nil

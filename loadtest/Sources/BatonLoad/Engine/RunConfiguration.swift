@@ -50,6 +50,12 @@ public struct RunConfiguration: Sendable {
     public var faultsExpected = false
     /// Legitimate rotations before each replay in the theft scenario.
     public var theftRotations = 2
+    /// DPoP (RFC 9449): each user holds its own ES256 key, its sessions are bound to it (`dpop_jkt`)
+    /// and every refresh and logout carries a fresh proof.
+    public var dpop = false
+    /// With `dpop`, the run's public client requires DPoP nonces (`dpop_nonce`): a user's first
+    /// proof is answered `use_dpop_nonce`, and it makes the proof again with the nonce.
+    public var dpopNonce = false
     /// Names the run's clients (`load-<id>-login`, `load-<id>-app`) and subjects (`load-<id>-u<n>`).
     public var runID: String
     /// Whether the run's clients are left in place at the end.
@@ -63,6 +69,9 @@ public struct RunConfiguration: Sendable {
         self.targets = targets
         runID = String((0..<8).map { _ in "0123456789abcdef".randomElement()! })
     }
+
+    /// The most users a `--dpop` run plays: each holds an OpenSSL key, generated during setup.
+    public static let maximumDPoPUsers = 100_000
 
     /// Whether the run is an open loop.
     public var isOpenLoop: Bool { rate != nil }
@@ -97,6 +106,13 @@ public struct RunConfiguration: Sendable {
             guard rate == nil else { throw LoadError.usage("the storm scenario is a closed loop: its rounds wait for every answer (drop --rate)") }
         }
         if scenario == .theft, theftRotations < 1 { throw LoadError.usage("--theft-rotations must be at least 1") }
+        if dpop {
+            guard scenario.needsUsers else { throw LoadError.usage("--dpop needs a scenario with users (not \(scenario))") }
+            guard effectiveUsers <= Self.maximumDPoPUsers else {
+                throw LoadError.usage("--dpop holds a key per user: at most \(Self.maximumDPoPUsers) users")
+            }
+        }
+        if dpopNonce, !dpop { throw LoadError.usage("--dpop-nonce goes with --dpop") }
         if let gracePeriod, !(0...300).contains(gracePeriod) { throw LoadError.usage("--grace must be 0 to 300 seconds") }
         if scenario == .rotation {
             guard rotateEvery >= .milliseconds(100) else { throw LoadError.usage("--rotate-every must be at least 100ms") }

@@ -17,10 +17,17 @@ public enum HTTPRequestWriter {
         return buffer
     }
 
-    /// The head of a request up to and including `Content-Length: ` (the caller writes the number).
-    public static func headPrefix(_ method: String, target: LoadTarget, path: String, headers: [(String, String)]) -> [UInt8] {
-        Array((headLines(method, target: target, path: path, headers: headers) + "Content-Length: ").utf8)
+    /// The head of a request up to and including `Content-Length: ` (the caller writes the number),
+    /// or up to and including `<field>: ` of another last field whose value the caller writes, then
+    /// `contentLengthAfterField` and the number.
+    public static func headPrefix(_ method: String, target: LoadTarget, path: String, headers: [(String, String)],
+                                  endingWith field: String = "Content-Length") -> [UInt8] {
+        Array((headLines(method, target: target, path: path, headers: headers) + "\(field): ").utf8)
     }
+
+    /// What follows a field value written after a `headPrefix` that ended with another field:
+    /// its CRLF and `Content-Length: `.
+    public static let contentLengthAfterField: [UInt8] = Array("\r\nContent-Length: ".utf8)
 
     /// The request line, `Host`, `User-Agent` and `headers`, each ended by CRLF.
     private static func headLines(_ method: String, target: LoadTarget, path: String, headers: [(String, String)]) -> String {

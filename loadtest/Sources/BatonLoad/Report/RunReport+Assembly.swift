@@ -65,6 +65,7 @@ extension RunReport {
                 rotationAlgorithms: scenario == .rotation ? configuration.rotationAlgorithms : nil,
                 theftRotations: scenario == .theft ? configuration.theftRotations : nil,
                 verifyAccessTokens: configuration.verifies, faultsExpected: configuration.faultsExpected ? true : nil,
+                dpop: configuration.dpop ? true : nil, dpopNonce: configuration.dpopNonce ? true : nil,
                 runID: configuration.runID),
             machine: .current(), startedAt: formatter.string(from: startedAt),
             notes: notes)

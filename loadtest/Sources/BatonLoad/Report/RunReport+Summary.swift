@@ -5,6 +5,7 @@ extension RunReport {
         var parts = ["\(scenario)", mode == "open" ? "open loop at \(Format.integer(Int(rate ?? 0))) req/s" : "closed loop",
                      "\(connections) connections"]
         if users > 0 { parts.append("\(users) users") }
+        if settings.dpop == true { parts.append(settings.dpopNonce == true ? "DPoP with nonces" : "DPoP") }
         parts.append("\(threads) thread\(threads == 1 ? "" : "s") (\(scheduling) scheduling)")
         return parts.joined(separator: ", ")
     }
@@ -58,7 +59,8 @@ extension RunReport {
         let items: [(String, Int)] = [
             ("sessions created", activity.sessionsCreated), ("users replaced", activity.usersReplaced),
             ("storm rounds", activity.stormRounds), ("theft attempts", activity.theftAttempts),
-            ("thefts detected", activity.theftsDetected), ("tokens verified", activity.tokensVerified),
+            ("thefts detected", activity.theftsDetected), ("DPoP nonce retries", activity.dpopNonceRetries),
+            ("tokens verified", activity.tokensVerified),
             ("JWKS fetches", activity.jwksFetches), ("key rotations", activity.keyRotations),
         ]
         return items.filter { $0.1 > 0 }.map { "\($0.0) \(Format.integer($0.1))" }.joined(separator: ", ")

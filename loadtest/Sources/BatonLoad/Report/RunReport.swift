@@ -48,6 +48,10 @@ public struct RunReport: Sendable, Codable, Equatable, JSONReport {
         public var verifyAccessTokens: Bool
         /// `--expect-faults`: 503s and transport errors are counted but do not fail the run.
         public var faultsExpected: Bool?
+        /// `--dpop`: sessions bound to each user's key, a proof with every refresh and logout.
+        public var dpop: Bool?
+        /// `--dpop-nonce`: the run's client required DPoP nonces.
+        public var dpopNonce: Bool?
         /// The run id naming clients and subjects.
         public var runID: String
 
@@ -61,6 +65,8 @@ public struct RunReport: Sendable, Codable, Equatable, JSONReport {
             case theftRotations = "theft_rotations"
             case verifyAccessTokens = "verify_access_tokens"
             case faultsExpected = "faults_expected"
+            case dpop
+            case dpopNonce = "dpop_nonce"
             case runID = "run_id"
         }
     }

@@ -1,12 +1,20 @@
 extension Scenario {
-    /// The workload of this scenario for one loop's users.
-    func makeWorkload(subjects: [String], configuration: RunConfiguration) -> any Workload {
+    /// The workload of this scenario for one loop's users; with `dpop` (the endpoints proofs name),
+    /// each user gets a DPoP key of its own.
+    func makeWorkload(subjects: [String], configuration: RunConfiguration, dpop: DPoPEndpoints?) throws -> any Workload {
+        let users = try VirtualUser.make(subjects: subjects, dpop: dpop != nil)
+        let proofs = try dpop.map { try DPoPProofWriter(endpoints: $0) }
         switch self {
-        case .healthz: HealthzWorkload()
-        case .refresh, .rotation: UserWorkload(subjects: subjects, behavior: RefreshBehavior())
-        case .mixed: UserWorkload(subjects: subjects, behavior: MixedBehavior(mix: configuration.mix))
-        case .theft: UserWorkload(subjects: subjects, behavior: TheftBehavior(rotations: configuration.theftRotations))
-        case .storm: StormWorkload(subjects: subjects, size: configuration.stormSize)
+        case .healthz:
+            return HealthzWorkload()
+        case .refresh, .rotation:
+            return UserWorkload(users: users, behavior: RefreshBehavior(), proofs: proofs)
+        case .mixed:
+            return UserWorkload(users: users, behavior: MixedBehavior(mix: configuration.mix), proofs: proofs)
+        case .theft:
+            return UserWorkload(users: users, behavior: TheftBehavior(rotations: configuration.theftRotations), proofs: proofs)
+        case .storm:
+            return StormWorkload(users: users, size: configuration.stormSize, proofs: proofs)
         }
     }
 }

@@ -3,7 +3,9 @@ import NIOCore
 /// `storm`: each user's token is refreshed by `size` requests at once (on `size` connections);
 /// all must answer 200 with the same successor (the grace window), and the next round presents
 /// that successor. A divergent round ends the user's session; it logs in again. A refresh
-/// answered 503 `temporarily_unavailable` or lost to a transport error is sent again in its round.
+/// answered 503 `temporarily_unavailable`, a DPoP nonce challenge, or lost to a transport error is
+/// sent again in its round. With DPoP every refresh of a round carries a proof of its own (its own
+/// `jti`) for the user's key.
 final class StormWorkload: Workload {
     private var users: [VirtualUser]
     private var rounds: [StormRound?]
@@ -11,10 +13,18 @@ final class StormWorkload: Workload {
     private var busy: [Bool]
     private let size: Int
     private var withoutSession: Int
+    private var proofs: DPoPProofWriter?
 
-    /// `subjects.count` users whose tokens are stormed by `size` concurrent refreshes.
-    init(subjects: [String], size: Int) {
-        users = subjects.map(VirtualUser.init(subject:))
+    /// `subjects.count` users without DPoP whose tokens are stormed by `size` concurrent refreshes.
+    convenience init(subjects: [String], size: Int) {
+        self.init(users: subjects.map { VirtualUser(subject: $0) }, size: size, proofs: nil)
+    }
+
+    /// `users` whose tokens are stormed by `size` concurrent refreshes; `proofs` writes the DPoP
+    /// proofs of those with a key.
+    init(users: [VirtualUser], size: Int, proofs: DPoPProofWriter?) {
+        self.users = users
+        self.proofs = proofs
         rounds = Array(repeating: nil, count: users.count)
         dispatched = Array(repeating: 0, count: users.count)
         busy = Array(repeating: false, count: users.count)
@@ -37,18 +47,21 @@ final class StormWorkload: Workload {
 
     func makeJob(setup: Bool, templates: RequestTemplates, into buffer: inout ByteBuffer) -> (user: Int, operation: Operation) {
         guard let index = nextUser(setup: setup) else { preconditionFailure("makeJob follows hasWork") }
-        guard users[index].hasSession else {
+        let user = users[index]
+        guard user.hasSession else {
             busy[index] = true
-            templates.writeCreateSession(subjectJSON: users[index].subjectJSON, into: &buffer)
+            templates.writeCreateSession(subjectJSON: user.subjectJSON, dpopThumbprint: user.dpopKey?.thumbprint, into: &buffer)
             return (index, .create)
         }
-        if rounds[index] == nil { rounds[index] = StormRound(size: size, presented: users[index].token) }
+        if rounds[index] == nil { rounds[index] = StormRound(size: size, presented: user.token) }
         dispatched[index] += 1
-        templates.writeRefresh(token: users[index].token, into: &buffer)
+        templates.writeRefresh(token: user.token, proof: proofs.proof(signedBy: user.dpopKey, for: .token, nonce: user.dpopNonce),
+                               into: &buffer)
         return (index, .refresh)
     }
 
     func complete(user index: Int, operation: Operation, response: ParsedResponse, stats: LoopStats) -> Verdict {
+        users[index].learnNonce(from: response)
         guard operation == .refresh, rounds[index] != nil else {
             busy[index] = false
             let verdict = ResponseClassifier.create(response, token: &users[index].token)
@@ -59,7 +72,8 @@ final class StormWorkload: Workload {
             return verdict
         }
         let verdict = rounds[index]!.record(response)
-        if verdict == .unavailable { dispatched[index] -= 1 }
+        if verdict.repeatsRequest { dispatched[index] -= 1 }
+        if verdict == .nonceChallenge { stats.activity.dpopNonceRetries += 1 }
         guard let round = rounds[index], round.isComplete else { return verdict }
         rounds[index] = nil
         dispatched[index] = 0

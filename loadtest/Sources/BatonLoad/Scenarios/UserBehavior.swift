@@ -8,16 +8,21 @@ protocol UserBehavior {
                            stats: LoopStats) -> Verdict
     /// The refresh token the request of `operation` presents.
     func token(for operation: Operation, of user: VirtualUser) -> [UInt8]
+    /// The key that signs the DPoP proof of `operation`'s request, or nil to send none.
+    func proofKey(for operation: Operation, of user: VirtualUser) -> DPoPKey?
 }
 
 extension UserBehavior {
     /// The user's current token.
     func token(for operation: Operation, of user: VirtualUser) -> [UInt8] { user.token }
 
+    /// The user's own key (nil without `--dpop`).
+    func proofKey(for operation: Operation, of user: VirtualUser) -> DPoPKey? { user.dpopKey }
+
     /// A rotation of the user's token: on success the successor becomes current and the
     /// presented token `previous`; a refused or broken chain drops the session (the user logs in
-    /// again and is counted as replaced); after any other answer (a 503, say) the user presents
-    /// the same token again.
+    /// again and is counted as replaced); after any other answer (a 503, a DPoP nonce challenge)
+    /// the user presents the same token again.
     func rotate(_ response: ParsedResponse, user: inout VirtualUser, scratch: inout [UInt8], stats: LoopStats) -> Verdict {
         let verdict = ResponseClassifier.refresh(response, presented: user.token, successor: &scratch)
         switch verdict {
@@ -28,7 +33,7 @@ extension UserBehavior {
         case .loggedOutByFault, .brokenChain:
             user.dropSession()
             stats.activity.usersReplaced += 1
-        case .unexpectedStatus, .unavailable, .missedTheft:
+        case .unexpectedStatus, .unavailable, .nonceChallenge, .missedTheft:
             break
         }
         return verdict

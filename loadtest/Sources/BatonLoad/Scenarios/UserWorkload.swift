@@ -4,6 +4,7 @@ import NIOCore
 /// (refresh, rotation, mixed, theft): a pool of users and a `UserBehavior` that decides each
 /// user's next request. Free users wait in two first-in-first-out queues: those without a
 /// session (they log in first, in the setup phase and whenever they lose it) and the others.
+/// With DPoP, sessions are bound to each user's key and refreshes and logouts carry a proof.
 final class UserWorkload<Behavior: UserBehavior>: Workload {
     private var users: [VirtualUser]
     private var withoutSession = CircularBuffer<Int>()
@@ -11,10 +12,17 @@ final class UserWorkload<Behavior: UserBehavior>: Workload {
     private var missingSessions: Int
     private var behavior: Behavior
     private var random = FastRandom()
+    private var proofs: DPoPProofWriter?
 
-    /// Users named `subjects`, none with a session yet.
-    init(subjects: [String], behavior: Behavior) {
-        users = subjects.map(VirtualUser.init(subject:))
+    /// Users named `subjects` without DPoP, none with a session yet.
+    convenience init(subjects: [String], behavior: Behavior) {
+        self.init(users: subjects.map { VirtualUser(subject: $0) }, behavior: behavior, proofs: nil)
+    }
+
+    /// `users`, none with a session yet; `proofs` writes the DPoP proofs of those with a key.
+    init(users: [VirtualUser], behavior: Behavior, proofs: DPoPProofWriter?) {
+        self.users = users
+        self.proofs = proofs
         missingSessions = users.count
         self.behavior = behavior
         withoutSession.reserveCapacity(users.count)
@@ -30,24 +38,30 @@ final class UserWorkload<Behavior: UserBehavior>: Workload {
 
     func makeJob(setup: Bool, templates: RequestTemplates, into buffer: inout ByteBuffer) -> (user: Int, operation: Operation) {
         if let index = withoutSession.popFirst() {
-            templates.writeCreateSession(subjectJSON: users[index].subjectJSON, into: &buffer)
+            let user = users[index]
+            templates.writeCreateSession(subjectJSON: user.subjectJSON, dpopThumbprint: user.dpopKey?.thumbprint, into: &buffer)
             return (index, .create)
         }
         let index = free.removeFirst()
         let user = users[index]
         let operation = behavior.nextOperation(for: user, random: &random)
         switch operation {
-        case .create: templates.writeCreateSession(subjectJSON: user.subjectJSON, into: &buffer)
+        case .create:
+            templates.writeCreateSession(subjectJSON: user.subjectJSON, dpopThumbprint: user.dpopKey?.thumbprint, into: &buffer)
         case .introspect: templates.writeIntrospect(token: user.token, into: &buffer)
-        case .revoke: templates.writeRevoke(token: user.token, into: &buffer)
+        case .revoke:
+            let proof = proofs.proof(signedBy: behavior.proofKey(for: operation, of: user), for: .revocation, nonce: user.dpopNonce)
+            templates.writeRevoke(token: user.token, proof: proof, into: &buffer)
         case .refresh, .replay, .victimRefresh:
-            templates.writeRefresh(token: behavior.token(for: operation, of: user), into: &buffer)
+            let proof = proofs.proof(signedBy: behavior.proofKey(for: operation, of: user), for: .token, nonce: user.dpopNonce)
+            templates.writeRefresh(token: behavior.token(for: operation, of: user), proof: proof, into: &buffer)
         case .healthz: preconditionFailure("users do not send health checks")
         }
         return (index, operation)
     }
 
     func complete(user index: Int, operation: Operation, response: ParsedResponse, stats: LoopStats) -> Verdict {
+        users[index].learnNonce(from: response)
         let hadSession = users[index].hasSession
         let verdict: Verdict
         if operation == .create {
@@ -59,6 +73,7 @@ final class UserWorkload<Behavior: UserBehavior>: Workload {
             }
         } else {
             verdict = behavior.complete(operation, response: response, user: &users[index], stats: stats)
+            if verdict == .nonceChallenge { stats.activity.dpopNonceRetries += 1 }
         }
         if hadSession != users[index].hasSession { missingSessions += hadSession ? 1 : -1 }
         release(index)

@@ -25,6 +25,7 @@ public struct RunClients: Sendable {
             "idle_timeout": bounded, "absolute_lifetime": bounded,
         ]
         if let grace = configuration.clientGracePeriod { app["grace_period"] = grace }
+        if configuration.dpopNonce { app["dpop_nonce"] = true }
         let created: (id: String, secret: String?)
         do {
             created = try await admin.createClient(app)

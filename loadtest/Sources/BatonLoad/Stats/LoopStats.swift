@@ -19,7 +19,7 @@ final class LoopStats {
         LatencyHistogram.record(nanoseconds: latencyNanoseconds, in: &interval.latencies)
         LatencyHistogram.record(nanoseconds: latencyNanoseconds, in: &operations[operation.rawValue].latencies)
         operations[operation.rawValue].requests += 1
-        if verdict != .success {
+        if verdict.isFailure {
             interval.errors += 1
             operations[operation.rawValue].failures += 1
             correctness.count(verdict)
