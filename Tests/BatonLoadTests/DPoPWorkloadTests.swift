@@ -5,7 +5,8 @@ import NIOCore
 import Testing
 
 /// The scenarios with `--dpop`, on synthetic answers: sessions bound to each user's key, a proof of
-/// its own on every refresh and logout, and nonce challenges answered.
+/// its own on every refresh and logout, nonce challenges answered, and the theft scenario's thief
+/// without the key, whose refusals leave the family alive.
 @Suite struct DPoPWorkloadTests {
     private typealias R = TestResponses
     private static let endpoints = DPoPEndpoints(token: "http://127.0.0.1:8080/oauth/token", revocation: "http://127.0.0.1:8080/oauth/revoke")
@@ -92,6 +93,45 @@ import Testing
         let revoke = workload.play(R.json(200, "{}"), stats: stats)
         #expect(revoke.operation == .revoke && isFramed(revoke.request))
         #expect(try claims(in: revoke.request)["htu"] as? String == Self.endpoints.revocation)
+    }
+
+    @Test func aThiefWithoutTheKeyIsRefusedTwiceAndTheFamilyLives() throws {
+        let thief = try DPoPKey.generate()
+        let workload = try workload(TheftBehavior(rotations: 2, thiefKey: thief))
+        let stats = LoopStats()
+        let create = workload.play(R.token("t0", status: 201), stats: stats, setup: true)
+        let jkt = try #require(create.request.components(separatedBy: #""dpop_jkt":""#).last?.prefix(43))
+        workload.play(R.token("t1"), stats: stats)
+        workload.play(R.token("t2"), stats: stats)
+        // First session: the thief has the current token.
+        let bare = workload.play(R.invalidDPoPProof, stats: stats)
+        #expect(bare.operation == .replay && bare.request.hasSuffix("refresh_token=t2") && dpopHeader(in: bare.request) == nil)
+        let forged = workload.play(R.invalidDPoPProof, stats: stats)
+        #expect(forged.operation == .replay && forged.request.hasSuffix("refresh_token=t2"))
+        #expect(try signer(in: forged.request) == String(decoding: thief.thumbprint, as: UTF8.self))
+        let victim = workload.play(R.token("t3"), stats: stats)
+        #expect(victim.operation == .victimRefresh && victim.verdict == .success && victim.request.hasSuffix("refresh_token=t2"))
+        #expect(try signer(in: victim.request) == String(jkt))
+        #expect(stats.activity.theftAttempts == 2 && stats.activity.stolenTokensRefused == 2 && stats.activity.familiesLeftAlive == 1)
+        #expect(stats.activity.theftsDetected == 0 && stats.correctness.total == 0)
+        // Second session: the thief has the token just rotated away.
+        #expect(workload.play(R.token("u0", status: 201), stats: stats).operation == .create)
+        workload.play(R.token("u1"), stats: stats)
+        workload.play(R.token("u2"), stats: stats)
+        #expect(workload.nextJob().request.hasSuffix("refresh_token=u1"))
+    }
+
+    @Test func aTheftThatSucceedsOrKillsTheFamilyFailsTheRun() throws {
+        let workload = try workload(TheftBehavior(rotations: 1, thiefKey: try DPoPKey.generate()))
+        let stats = LoopStats()
+        workload.play(R.token("t0", status: 201), stats: stats, setup: true)
+        workload.play(R.token("t1"), stats: stats)
+        #expect(workload.play(R.token("stolen"), stats: stats).verdict == .missedTheft)
+        #expect(workload.play(R.invalidGrant, stats: stats).verdict == .familyKilled)
+        #expect(workload.play(R.invalidGrant, stats: stats).verdict == .familyKilled)   // the user's refresh: dead
+        #expect(stats.correctness.missedTheftDetections == 1 && stats.correctness.familiesKilled == 2)
+        #expect(stats.activity.familiesLeftAlive == 0 && stats.correctness.total == 3)
+        #expect(workload.nextJob().operation == .create)
     }
 
     @Test func everyRefreshOfAStormRoundCarriesItsOwnProof() throws {

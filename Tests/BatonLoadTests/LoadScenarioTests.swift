@@ -120,6 +120,32 @@ import Testing
         }
     }
 
+    @Test func theftWithDPoPLeavesEveryFamilyAlive() async throws {
+        try await BatonServeProcesses.withLoadTarget { server in
+            let run = try await server.load(server.runArguments([
+                "--scenario", "theft", "--users", "8", "--connections", "4", "--duration", "2s", "--dpop",
+            ]))
+            let report = try expectPassed(run, .theft)
+            let activity = report.activity
+            #expect(activity.theftAttempts > 0 && activity.stolenTokensRefused == activity.theftAttempts, "\(activity)")
+            // Two attempts per stolen token; a theft whose user had not refreshed yet when the run
+            // ended is not counted alive.
+            #expect(activity.familiesLeftAlive > 0 && (activity.theftAttempts / 2 - 8...activity.theftAttempts / 2).contains(activity.familiesLeftAlive),
+                    "\(activity)")
+            #expect(activity.theftsDetected == 0 && report.correctness.familiesKilled == 0 && report.correctness.missedTheftDetections == 0)
+            #expect(run.output.contains("stolen tokens refused without the key \(Format.integer(activity.stolenTokensRefused))"), "\(run.output)")
+            #expect(run.output.contains("families left alive \(Format.integer(activity.familiesLeftAlive))"))
+            // The worker agrees: every thief refused in the rotation script, nothing revoked.
+            let metrics = try await LoopbackHTTPClient.send("GET", port: server.port, path: "/metrics").text
+            func count(_ outcome: String) -> Int {
+                metrics.split(separator: "\n").first { $0.hasPrefix(#"baton_refresh_outcomes_total{outcome="\#(outcome)"} "#) }
+                    .flatMap { Int(Double($0.split(separator: " ").last!) ?? -1) } ?? -1
+            }
+            #expect(count("reuse_detected") == 0)
+            #expect(count("dpop_required") + count("dpop_key_mismatch") >= activity.stolenTokensRefused)
+        }
+    }
+
     @Test func stormAndMixedWithDPoP() async throws {
         try await BatonServeProcesses.withLoadTarget { server in
             let storm = try await server.load(server.runArguments([

@@ -23,11 +23,12 @@ import Testing
         #expect(latency["p50"]! > 0.5 && latency["p50"]! <= latency["p99"]! && latency["p99"]! <= latency["max"]!)
         let correctness = try #require(object["correctness"] as? [String: Int])
         #expect(Set(correctness.keys) == ["unexpected_status", "unavailable", "logged_out_by_fault", "broken_chains",
-                                          "missed_theft_detections", "storm_divergences", "failed_verifications",
-                                          "transport_errors"])
+                                          "missed_theft_detections", "families_killed", "storm_divergences",
+                                          "failed_verifications", "transport_errors"])
         let activity = try #require(object["activity"] as? [String: Int])
         #expect(Set(activity.keys) == ["sessions_created", "users_replaced", "storm_rounds", "theft_attempts", "thefts_detected",
-                                       "dpop_nonce_retries", "tokens_verified", "jwks_fetches", "key_rotations"])
+                                       "stolen_tokens_refused", "families_left_alive", "dpop_nonce_retries", "tokens_verified",
+                                       "jwks_fetches", "key_rotations"])
         let timeline = try #require(object["timeline"] as? [[String: Any]])
         #expect(timeline.count == 5)
         #expect(Set(timeline[0].keys) == ["t", "requests", "errors", "throughput", "p50", "p99"])

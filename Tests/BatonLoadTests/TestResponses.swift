@@ -15,6 +15,8 @@ enum TestResponses {
 
     static let unavailable = json(503, #"{"error":"temporarily_unavailable","error_description":"the session store is unavailable"}"#)
 
+    static let invalidDPoPProof = json(400, #"{"error":"invalid_dpop_proof","error_description":"the DPoP proof's key is not the one the refresh token is bound to"}"#)
+
     /// 400 `use_dpop_nonce` with `nonce` in `DPoP-Nonce` (RFC 9449 §8).
     static func useDPoPNonce(_ nonce: String) -> ParsedResponse {
         var response = json(400, #"{"error":"use_dpop_nonce","error_description":"a DPoP nonce is required"}"#)

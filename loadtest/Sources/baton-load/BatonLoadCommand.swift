@@ -8,7 +8,8 @@ struct BatonLoadCommand: AsyncParsableCommand {
         abstract: "Load-tests Baton's refresh path and checks its correctness under load.",
         discussion: """
         Exit codes: 0 the run passed; 1 correctness failures (unexpected statuses, false reuse detections, \
-        broken chains, missed theft detections, storm divergences, failed verifications, transport errors); \
+        broken chains, missed theft detections, families killed by a thief without the DPoP key, storm divergences, \
+        failed verifications, transport errors); \
         2 setup failed (targets unreachable, admin API refused, sessions not created); 64 bad usage.
         """,
         subcommands: [RunCommand.self, OverheadCommand.self]

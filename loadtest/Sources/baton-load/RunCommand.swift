@@ -55,7 +55,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "theft: legitimate rotations before each replay.")
     var theftRotations = 2
 
-    @Flag(help: "DPoP (RFC 9449): each user holds its own ES256 key, its sessions are bound to it and every refresh and logout carries a fresh proof.")
+    @Flag(help: "DPoP (RFC 9449): each user holds its own ES256 key, its sessions are bound to it and every refresh and logout carries a fresh proof; in theft the thief has the token but not the key.")
     var dpop = false
 
     @Flag(help: "With --dpop: the run's client requires DPoP nonces (dpop_nonce); users retry with the DPoP-Nonce they are given.")

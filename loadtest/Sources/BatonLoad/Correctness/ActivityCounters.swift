@@ -8,6 +8,11 @@ public struct ActivityCounters: Sendable, Equatable, Codable {
     public var theftAttempts = 0
     /// Replays refused and families revoked, as they must be.
     public var theftsDetected = 0
+    /// With `--dpop`: the thief's requests (a stolen token with no proof, or with a proof of the
+    /// thief's own key) refused with `invalid_dpop_proof`, as they must be.
+    public var stolenTokensRefused = 0
+    /// With `--dpop`: families whose user refreshed after the thief's attempts, as it must.
+    public var familiesLeftAlive = 0
     /// Requests answered `use_dpop_nonce` with a `DPoP-Nonce` and sent again with it.
     public var dpopNonceRetries = 0
     /// Access tokens whose signature was verified against the JWKS.
@@ -29,6 +34,8 @@ public struct ActivityCounters: Sendable, Equatable, Codable {
         stormRounds += other.stormRounds
         theftAttempts += other.theftAttempts
         theftsDetected += other.theftsDetected
+        stolenTokensRefused += other.stolenTokensRefused
+        familiesLeftAlive += other.familiesLeftAlive
         dpopNonceRetries += other.dpopNonceRetries
         tokensVerified += other.tokensVerified
         jwksFetches += other.jwksFetches
@@ -41,6 +48,8 @@ public struct ActivityCounters: Sendable, Equatable, Codable {
         case stormRounds = "storm_rounds"
         case theftAttempts = "theft_attempts"
         case theftsDetected = "thefts_detected"
+        case stolenTokensRefused = "stolen_tokens_refused"
+        case familiesLeftAlive = "families_left_alive"
         case dpopNonceRetries = "dpop_nonce_retries"
         case tokensVerified = "tokens_verified"
         case jwksFetches = "jwks_fetches"

@@ -15,8 +15,12 @@ public struct CorrectnessCounters: Sendable, Equatable, Codable {
     /// A success that does not continue the chain: no new refresh token, the same token again, or
     /// a current token introspected as inactive.
     public var brokenChains = 0
-    /// A replayed, rotated token accepted, or the victim's family still alive after a replay.
+    /// A replayed, rotated token accepted, or the victim's family still alive after a replay; with
+    /// `--dpop`, a stolen token accepted without the user's key.
     public var missedTheftDetections = 0
+    /// With `--dpop`, families revoked by a thief without the key: its request, or the user's next
+    /// refresh after it, answered `invalid_grant` (DESIGN.md §5b: it must neither refresh nor revoke).
+    public var familiesKilled = 0
     /// Storm rounds whose answers were not all 200 with one and the same successor.
     public var stormDivergences = 0
     /// Access tokens whose kid never appeared in the JWKS or whose signature did not verify.
@@ -30,15 +34,15 @@ public struct CorrectnessCounters: Sendable, Equatable, Codable {
 
     /// The total of all failures.
     public var total: Int {
-        unexpectedStatus + unavailable + loggedOutByFault + brokenChains + missedTheftDetections + stormDivergences
-            + failedVerifications + transportErrors
+        unexpectedStatus + unavailable + loggedOutByFault + brokenChains + missedTheftDetections + familiesKilled
+            + stormDivergences + failedVerifications + transportErrors
     }
 
     /// Each counter with its report name, in a fixed order.
     public var named: [(name: String, count: Int)] {
         [("unexpected_status", unexpectedStatus), ("unavailable", unavailable), ("logged_out_by_fault", loggedOutByFault),
          ("broken_chains", brokenChains), ("missed_theft_detections", missedTheftDetections),
-         ("storm_divergences", stormDivergences), ("failed_verifications", failedVerifications),
+         ("families_killed", familiesKilled), ("storm_divergences", stormDivergences), ("failed_verifications", failedVerifications),
          ("transport_errors", transportErrors)]
     }
 
@@ -49,6 +53,7 @@ public struct CorrectnessCounters: Sendable, Equatable, Codable {
         loggedOutByFault += other.loggedOutByFault
         brokenChains += other.brokenChains
         missedTheftDetections += other.missedTheftDetections
+        familiesKilled += other.familiesKilled
         stormDivergences += other.stormDivergences
         failedVerifications += other.failedVerifications
         transportErrors += other.transportErrors
@@ -60,6 +65,7 @@ public struct CorrectnessCounters: Sendable, Equatable, Codable {
         case loggedOutByFault = "logged_out_by_fault"
         case brokenChains = "broken_chains"
         case missedTheftDetections = "missed_theft_detections"
+        case familiesKilled = "families_killed"
         case stormDivergences = "storm_divergences"
         case failedVerifications = "failed_verifications"
         case transportErrors = "transport_errors"

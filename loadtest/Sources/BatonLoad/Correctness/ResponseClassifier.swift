@@ -9,6 +9,7 @@ public enum ResponseClassifier {
     static let active = JSONField("active")
     private static let invalidGrant: [UInt8] = Array(#""invalid_grant""#.utf8)
     private static let temporarilyUnavailable: [UInt8] = Array(#""temporarily_unavailable""#.utf8)
+    private static let invalidDPoPProof: [UInt8] = Array(#""invalid_dpop_proof""#.utf8)
     private static let useDPoPNonce: [UInt8] = Array(#""use_dpop_nonce""#.utf8)
     private static let trueLiteral: [UInt8] = Array("true".utf8)
 
@@ -51,6 +52,18 @@ public enum ResponseClassifier {
     public static func mustBeRefused(_ response: ParsedResponse) -> Verdict {
         switch response.status {
         case 400 where isInvalidGrant(response): .success
+        case 200: .missedTheft
+        default: otherStatus(response)
+        }
+    }
+
+    /// A stolen DPoP-bound token presented without the family's key (no proof, or a proof of the
+    /// thief's own key): it must be refused with `invalid_dpop_proof`, nothing changed (DESIGN.md
+    /// §5b). A 200 is a missed theft; `invalid_grant` means the family was revoked.
+    public static func mustBeRefusedWithoutKey(_ response: ParsedResponse) -> Verdict {
+        switch response.status {
+        case 400 where error.hasLiteral(invalidDPoPProof, in: response.body): .success
+        case 400 where isInvalidGrant(response): .familyKilled
         case 200: .missedTheft
         default: otherStatus(response)
         }

@@ -11,8 +11,12 @@ public enum Verdict: Sendable, Equatable {
     case loggedOutByFault
     /// A success that does not continue the chain.
     case brokenChain
-    /// A replay accepted, or a revoked family still refreshing.
+    /// A replay accepted, or a revoked family still refreshing; with DPoP, a stolen token accepted
+    /// without the family's key.
     case missedTheft
+    /// With DPoP, a family revoked by requests made without its key: a thief's, or the user's own
+    /// next refresh found it dead.
+    case familyKilled
     /// 400 `use_dpop_nonce` with a `DPoP-Nonce` (RFC 9449 §8): not a failure; the request is made
     /// again with that nonce.
     case nonceChallenge
@@ -39,6 +43,7 @@ extension CorrectnessCounters {
         case .loggedOutByFault: loggedOutByFault += 1
         case .brokenChain: brokenChains += 1
         case .missedTheft: missedTheftDetections += 1
+        case .familyKilled: familiesKilled += 1
         }
     }
 }

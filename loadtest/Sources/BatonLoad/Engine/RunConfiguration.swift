@@ -51,7 +51,8 @@ public struct RunConfiguration: Sendable {
     /// Legitimate rotations before each replay in the theft scenario.
     public var theftRotations = 2
     /// DPoP (RFC 9449): each user holds its own ES256 key, its sessions are bound to it (`dpop_jkt`)
-    /// and every refresh and logout carries a fresh proof.
+    /// and every refresh and logout carries a fresh proof; the theft scenario's thief has the token
+    /// but not the key.
     public var dpop = false
     /// With `dpop`, the run's public client requires DPoP nonces (`dpop_nonce`): a user's first
     /// proof is answered `use_dpop_nonce`, and it makes the proof again with the nonce.

@@ -59,7 +59,9 @@ extension RunReport {
         let items: [(String, Int)] = [
             ("sessions created", activity.sessionsCreated), ("users replaced", activity.usersReplaced),
             ("storm rounds", activity.stormRounds), ("theft attempts", activity.theftAttempts),
-            ("thefts detected", activity.theftsDetected), ("DPoP nonce retries", activity.dpopNonceRetries),
+            ("thefts detected", activity.theftsDetected),
+            ("stolen tokens refused without the key", activity.stolenTokensRefused),
+            ("families left alive", activity.familiesLeftAlive), ("DPoP nonce retries", activity.dpopNonceRetries),
             ("tokens verified", activity.tokensVerified),
             ("JWKS fetches", activity.jwksFetches), ("key rotations", activity.keyRotations),
         ]

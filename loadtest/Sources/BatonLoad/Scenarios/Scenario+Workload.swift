@@ -1,6 +1,6 @@
 extension Scenario {
     /// The workload of this scenario for one loop's users; with `dpop` (the endpoints proofs name),
-    /// each user gets a DPoP key of its own.
+    /// each user gets a DPoP key of its own (and the theft scenario's thief one too).
     func makeWorkload(subjects: [String], configuration: RunConfiguration, dpop: DPoPEndpoints?) throws -> any Workload {
         let users = try VirtualUser.make(subjects: subjects, dpop: dpop != nil)
         let proofs = try dpop.map { try DPoPProofWriter(endpoints: $0) }
@@ -12,7 +12,9 @@ extension Scenario {
         case .mixed:
             return UserWorkload(users: users, behavior: MixedBehavior(mix: configuration.mix), proofs: proofs)
         case .theft:
-            return UserWorkload(users: users, behavior: TheftBehavior(rotations: configuration.theftRotations), proofs: proofs)
+            let thief = try dpop.map { _ in try DPoPKey.generate() }
+            return UserWorkload(users: users, behavior: TheftBehavior(rotations: configuration.theftRotations, thiefKey: thief),
+                                proofs: proofs)
         case .storm:
             return StormWorkload(users: users, size: configuration.stormSize, proofs: proofs)
         }

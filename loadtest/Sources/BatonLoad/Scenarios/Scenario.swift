@@ -8,7 +8,8 @@ public enum Scenario: String, Sendable, CaseIterable, Codable {
     case mixed
     /// Many concurrent refreshes of one token: all must get the same successor.
     case storm
-    /// Rotated tokens replayed: each replay must be refused and revoke its family.
+    /// Rotated tokens replayed: each replay must be refused and revoke its family. With DPoP, stolen
+    /// tokens presented without the key: refused, and the family left alive.
     case theft
     /// Refreshes while signing keys rotate; every access token verified against the JWKS.
     case rotation
@@ -20,7 +21,7 @@ public enum Scenario: String, Sendable, CaseIterable, Codable {
         case .refresh: "each user rotates its own refresh-token chain"
         case .mixed: "session create, refresh, introspect and revoke in ratios (--mix)"
         case .storm: "--storm-size concurrent refreshes of one token: one successor for all"
-        case .theft: "replays of rotated tokens must be refused and kill the family"
+        case .theft: "replays of rotated tokens must be refused and kill the family (--dpop: refused, family alive)"
         case .rotation: "refreshes while keys rotate (--rotate-every); access tokens verified against the JWKS"
         }
     }

@@ -33,7 +33,7 @@ extension UserBehavior {
         case .loggedOutByFault, .brokenChain:
             user.dropSession()
             stats.activity.usersReplaced += 1
-        case .unexpectedStatus, .unavailable, .nonceChallenge, .missedTheft:
+        case .unexpectedStatus, .unavailable, .nonceChallenge, .missedTheft, .familyKilled:
             break
         }
         return verdict
