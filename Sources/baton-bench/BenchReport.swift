@@ -1,8 +1,9 @@
 import BatonLoad
 import Foundation
 
-/// What `make bench` found: Baton's closed- and open-loop runs, where the CPU went, the machine's
-/// limits, the cost model's verdict and the C floor's rate; written as `bench.json` and printed as one table.
+/// What `make bench` found: Baton's closed- and open-loop runs, where the CPU went, what DPoP costs,
+/// the machine's limits, the cost model's verdict and the C floor's rate; written as `bench.json`
+/// and printed as one table.
 struct BenchReport: Encodable {
     var workers: Int
     var users: Int
@@ -18,6 +19,8 @@ struct BenchReport: Encodable {
     var families: FamilyScale?
     /// The default log level's cost (nil: skipped).
     var logLevel: LogLevelCost?
+    /// Refreshes with DPoP next to bearer ones (nil: skipped).
+    var dpop: DPoPCost?
     var limits: LimitsReport
     var model: CostModel
     /// Redis `used_memory` added per live family (nil if none was added).
@@ -49,10 +52,11 @@ struct BenchReport: Encodable {
         closed.allSatisfy(\.passed) && open.passed && sessions.passed && introspections.passed
             && (families.map { ($0.smallRuns + $0.largeRuns).allSatisfy(\.passed) } ?? true)
             && (logLevel.map { ($0.warning + $0.info).allSatisfy(\.passed) } ?? true)
+            && (dpop.map { ($0.bearer + $0.dpop).allSatisfy(\.passed) } ?? true)
     }
 
     enum CodingKeys: String, CodingKey {
-        case workers, users, connections, threads, seconds, closed, median, open, limits, passed, sessions, introspections, families
+        case workers, users, connections, threads, seconds, closed, median, open, limits, passed, sessions, introspections, families, dpop
         case logLevel = "log_level"
         case model = "cost_model"
         case predicted = "predicted_refreshes_per_s"
@@ -76,6 +80,7 @@ struct BenchReport: Encodable {
         try container.encode(introspections, forKey: .introspections)
         try container.encodeIfPresent(families, forKey: .families)
         try container.encodeIfPresent(logLevel, forKey: .logLevel)
+        try container.encodeIfPresent(dpop, forKey: .dpop)
         try container.encode(limits, forKey: .limits)
         try container.encode(passed, forKey: .passed)
         try container.encode(model, forKey: .model)
@@ -91,6 +96,11 @@ struct BenchReport: Encodable {
         return [(families.small, families.smallRuns), (families.large, families.largeRuns)].map { count, runs in
             medianRow("Baton refresh, \(count) live families", runs)
         }
+    }
+
+    private var dpopRows: [[String]] {
+        guard let dpop else { return [] }
+        return [("bearer", dpop.bearer), ("DPoP", dpop.dpop)].map { kind, runs in medianRow("Baton refresh, \(kind) (interleaved)", runs) }
     }
 
     private var logLevelRows: [[String]] {
@@ -127,7 +137,7 @@ struct BenchReport: Encodable {
              f(sessions.workerMicroseconds, 1) + " (worker)"],
             ["Baton introspection, closed loop", f(introspections.throughput, 0), latency(introspections, \.p50),
              latency(introspections, \.p99), f(introspections.workerMicroseconds, 1) + " (worker)"],
-        ] + familyRows + logLevelRows + [
+        ] + dpopRows + familyRows + logLevelRows + [
             ["ES256 signature (openssl speed)", f(limits.es256.signsPerSecond, 0), "", "", f(limits.es256.cpuMicroseconds, 1)],
             ["rotation script (redis-benchmark)", f(limits.script.callsPerSecond, 0), "", "", f(limits.script.redisCPUMicrosecondsPerCall, 1)],
             ["HTTP request (wrk → nginx), server", f(limits.http.requestsPerSecond, 0), "", "", f(limits.http.serverCPUMicroseconds, 1)],
@@ -145,6 +155,14 @@ struct BenchReport: Encodable {
             print(String(format: "with %d live families Baton refreshes at %.2f of its rate with %d (%d interleaved pairs); Redis holds %.0f bytes per family (preloaded in %.0f s)",
                          families.large, families.ratio, families.small, families.smallRuns.count, families.bytesPerFamily,
                          families.preloadSeconds))
+        }
+        if let dpop {
+            let f = { (values: [Double]) in values.map { String(format: "%.2f", $0) }.joined(separator: ", ") }
+            let loadCPU = { (runs: [LoadRun]) in runs.map { String(format: "%.1f", $0.loadGeneratorMicroseconds) }.joined(separator: ", ") }
+            print("DPoP against bearer, \(dpop.rateRatios.count) interleaved pairs: " + String(format: "%.2f", dpop.rateRatio)
+                  + " of the rate (pairs: \(f(dpop.rateRatios))), worker CPU per refresh ×" + String(format: "%.2f", dpop.workerCPURatio)
+                  + " (pairs: \(f(dpop.workerCPURatios))); baton-load CPU per refresh \(loadCPU(dpop.bearer)) µs bearer, "
+                  + "\(loadCPU(dpop.dpop)) µs DPoP")
         }
         if let logLevel {
             print(String(format: "log level info (the default) against warning, %d interleaved pairs: %.1f %% of the rate lost, worker CPU per refresh %+.1f %%",

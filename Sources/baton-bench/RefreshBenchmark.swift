@@ -38,6 +38,9 @@ struct RefreshBenchmark: AsyncParsableCommand {
     @Option(help: "Pairs of runs (warning, info) measuring the default log level's cost (0: skip).")
     var logLevelRuns = 5
 
+    @Option(help: "Pairs of refresh runs (bearer, --dpop) measuring what DPoP costs, 10 s each (0: skip).")
+    var dpopRuns = 2
+
     @Option(help: "Where the report goes (a new folder per run).")
     var results = "loadtest/results"
 
@@ -58,6 +61,10 @@ struct RefreshBenchmark: AsyncParsableCommand {
         let cluster = try await BenchCluster.start(baton: binaries + "/baton", workers: workers, directory: directory)
         do {
             var report = try await measure(cluster, load: binaries + "/baton-load", directory: directory, limits: limits)
+            if dpopRuns > 0 {
+                report.dpop = try await DPoPCost.measure(cluster, load: binaries + "/baton-load", runs: dpopRuns, seconds: min(seconds, 10),
+                                                         arguments: loadArguments, directory: directory)
+            }
             await cluster.stop()
             if families > 0 {
                 report.families = try await FamilyScale.measure(
