@@ -98,9 +98,18 @@ struct BenchReport: Encodable {
         }
     }
 
+    /// One row per run of the DPoP pairs, in run order: two runs do not make a median.
     private var dpopRows: [[String]] {
         guard let dpop else { return [] }
-        return [("bearer", dpop.bearer), ("DPoP", dpop.dpop)].map { kind, runs in medianRow("Baton refresh, \(kind) (interleaved)", runs) }
+        return zip(dpop.bearer, dpop.dpop).enumerated().flatMap { index, pair in
+            [runRow("Baton refresh, bearer, pair \(index + 1)", pair.0), runRow("Baton refresh, DPoP, pair \(index + 1)", pair.1)]
+        }
+    }
+
+    /// A row for one closed-loop run: its rate and latency, the workers' CPU per request.
+    private func runRow(_ name: String, _ run: LoadRun) -> [String] {
+        let f = LimitsBenchmark.format
+        return [name, f(run.throughput, 0), f(run.latency.p50, 2), f(run.latency.p99, 2), f(run.workerMicroseconds, 1) + " (worker)"]
     }
 
     private var logLevelRows: [[String]] {
@@ -133,10 +142,8 @@ struct BenchReport: Encodable {
             ["  Redis CPU", "", "", "", f(median.redisMicroseconds, 1)],
             ["  baton-load CPU", "", "", "", f(median.loadGeneratorMicroseconds, 1)],
             ["Baton refresh, open loop at 70%", f(open.throughput, 0), latency(open, \.p50), latency(open, \.p99), ""],
-            ["Baton session creation, closed loop", f(sessions.throughput, 0), latency(sessions, \.p50), latency(sessions, \.p99),
-             f(sessions.workerMicroseconds, 1) + " (worker)"],
-            ["Baton introspection, closed loop", f(introspections.throughput, 0), latency(introspections, \.p50),
-             latency(introspections, \.p99), f(introspections.workerMicroseconds, 1) + " (worker)"],
+            runRow("Baton session creation, closed loop", sessions),
+            runRow("Baton introspection, closed loop", introspections),
         ] + dpopRows + familyRows + logLevelRows + [
             ["ES256 signature (openssl speed)", f(limits.es256.signsPerSecond, 0), "", "", f(limits.es256.cpuMicroseconds, 1)],
             ["rotation script (redis-benchmark)", f(limits.script.callsPerSecond, 0), "", "", f(limits.script.redisCPUMicrosecondsPerCall, 1)],
