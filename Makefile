@@ -44,7 +44,8 @@ docker-check: deps
 
 # make bench: the machine's limits, then `baton cluster` (embedded Redis, AOF on) under
 # baton-load's refresh scenario: 3 closed-loop runs and an open-loop run at 70% of their median,
-# one table, and the JSON + SVG report in loadtest/results/refresh-<time>/.
+# then 2 interleaved pairs of bearer and --dpop refresh runs, one table, and the JSON + SVG report
+# in loadtest/results/refresh-<time>/.
 bench: deps
 	for product in baton baton-load baton-bench baton-floor; do $(SWIFT) build -c release --product $$product || exit 1; done
 	.build/release/baton-bench refresh $(ARGS)
