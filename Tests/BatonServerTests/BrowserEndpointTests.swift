@@ -141,6 +141,11 @@ import Testing
             #expect(again.headers["set-cookie"] == nil)
             let refresh = try await post(worker, "refresh", cookie: token)
             #expect(refresh.status == 400 && refresh.error == "invalid_grant", "the session died with the reused code")
+            // Operators see the reuse: baton_handoff_outcomes_total counts every exchange by outcome.
+            let metrics = try await worker.get("/metrics").text
+            #expect(metrics.contains(#"baton_handoff_outcomes_total{outcome="delivered"} 1"#), "\(metrics)")
+            #expect(metrics.contains(#"baton_handoff_outcomes_total{outcome="handoff_used"} 1"#))
+            #expect(metrics.contains(#"baton_handoff_outcomes_total{outcome="handoff_late"} 0"#))
         }
     }
 

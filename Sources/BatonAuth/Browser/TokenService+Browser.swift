@@ -26,6 +26,7 @@ extension TokenService {
         let proof = try browserProof(dpopProofs, route: .session, client: client, origin: origin, now: now)
         let outcome = try await families.redeemHandoff(handoff.session, clientID: client.id, proofThumbprint: proof?.thumbprint,
                                                        now: now, idleMilliseconds: Int64(client.policy.idleTimeout) * 1000)
+        if case .reject(let reason) = outcome.decision { metrics.handoffExchanged(refused: reason) } else { metrics.handoffExchanged(refused: nil) }
         guard case .deliver = outcome.decision, let subject = outcome.subject, let expiresAt = outcome.expiresAt else {
             if case .reject(let reason) = outcome.decision, reason.revokesFamily {
                 logger.warning("handoff code refused: the session is revoked", metadata: [

@@ -8,6 +8,8 @@ public protocol AuthMetrics: Sendable {
     func refreshScriptLatency(_ duration: Duration)
     /// Counts a DPoP proof refused before Redis was asked, by why.
     func dpopProofRefused(_ reason: DPoPProofRefusal.Reason)
+    /// Counts a cookie-mode handoff code's exchange by the script's decision (nil: delivered).
+    func handoffExchanged(refused reason: HandoffDecision.Reason?)
     /// Counts a re-established control-channel subscription.
     func controlResubscribed()
     /// Records the keyset version a worker loaded.
@@ -21,6 +23,7 @@ public struct DiscardedMetrics: AuthMetrics {
     public func refreshed(_ outcome: RefreshOutcomeLabel) {}
     public func refreshScriptLatency(_ duration: Duration) {}
     public func dpopProofRefused(_ reason: DPoPProofRefusal.Reason) {}
+    public func handoffExchanged(refused reason: HandoffDecision.Reason?) {}
     public func controlResubscribed() {}
     public func keysetLoaded(version: Int64) {}
 }

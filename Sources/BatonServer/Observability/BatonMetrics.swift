@@ -19,6 +19,8 @@ public final class BatonMetrics: AuthMetrics {
     private let requestSeries = Mutex<[RequestSeries: (count: Counter, latency: DurationHistogram)]>([:])
     private let refreshOutcomeCounters: [RefreshOutcomeLabel: Counter]
     private let dpopRefusalCounters: [DPoPProofRefusal.Reason: Counter]
+    private let handoffDelivered: Counter
+    private let handoffRefusalCounters: [HandoffDecision.Reason: Counter]
 
     private struct RequestSeries: Hashable {
         let endpoint: String
@@ -50,6 +52,10 @@ public final class BatonMetrics: AuthMetrics {
         })
         dpopRefusalCounters = Dictionary(uniqueKeysWithValues: DPoPProofRefusal.Reason.allCases.map { reason in
             (reason, registry.makeCounter(descriptor: Self.dpopRefusals, labels: [("reason", reason.rawValue)]))
+        })
+        handoffDelivered = registry.makeCounter(descriptor: Self.handoffOutcomes, labels: [("outcome", "delivered")])
+        handoffRefusalCounters = Dictionary(uniqueKeysWithValues: HandoffDecision.Reason.allCases.map { reason in
+            (reason, registry.makeCounter(descriptor: Self.handoffOutcomes, labels: [("outcome", reason.rawValue)]))
         })
     }
 
@@ -98,6 +104,11 @@ public final class BatonMetrics: AuthMetrics {
     /// Counts a DPoP proof refused before Redis was asked, by why.
     public func dpopProofRefused(_ reason: DPoPProofRefusal.Reason) {
         dpopRefusalCounters[reason]!.increment()
+    }
+
+    /// Counts a cookie-mode handoff code's exchange by the script's decision (nil: delivered).
+    public func handoffExchanged(refused reason: HandoffDecision.Reason?) {
+        if let reason { handoffRefusalCounters[reason]!.increment() } else { handoffDelivered.increment() }
     }
 
     /// Counts a re-established control-channel subscription.
@@ -153,6 +164,8 @@ public final class BatonMetrics: AuthMetrics {
     nonisolated(unsafe) private static let refreshOutcomes = name("refresh", "outcomes", "total", "Refresh requests by outcome")
     nonisolated(unsafe) private static let dpopRefusals = name("dpop", "proofs_refused", "total",
                                                                "DPoP proofs refused before Redis was asked, by reason")
+    nonisolated(unsafe) private static let handoffOutcomes = name("handoff", "outcomes", "total",
+                                                                  "Cookie-mode handoff code exchanges by outcome")
     nonisolated(unsafe) private static let abortedRequests = name("http", "aborted_requests", "total",
                                                                    "Requests the client stopped sending before they were whole, by endpoint")
     nonisolated(unsafe) private static let connectionTimeouts = name("http", "connection_timeouts", "total",
