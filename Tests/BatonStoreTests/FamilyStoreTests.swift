@@ -256,6 +256,17 @@ import Testing
 }
 
 /// Runs `body` with a RedisFamilyStore on a fresh redis-server.
+/// Writes a family's record as the model tests set it up, field by field (`FamilyField` order).
+func writeFamily(_ fields: [FamilyField: String], at key: String, on redis: RedisClient) async throws {
+    var write = RedisCommand("HSET", key)
+    for field in FamilyField.allCases {
+        guard let value = fields[field] else { continue }
+        write.append(field.rawValue)
+        write.append(value)
+    }
+    _ = try await redis.send(write)
+}
+
 func withStore(_ body: (RedisFamilyStore, RedisClient) async throws -> Void) async throws {
     let server = try await RedisServer.start()
     defer { server.stop() }

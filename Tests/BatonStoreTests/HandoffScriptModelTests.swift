@@ -56,14 +56,8 @@ import Testing
                 ]
                 fields[.dpopThumbprint] = item.binding
                 fields[.handoffDeadline] = record.handoffDeadline.map { String($0) }
-                var write = RedisCommand("HSET", familyKey)
-                for field in FamilyField.allCases {
-                    guard let value = fields[field] else { continue }
-                    write.append(field.rawValue)
-                    write.append(value)
-                }
                 if !item.missing {
-                    _ = try await redis.send(write)
+                    try await writeFamily(fields, at: familyKey, on: redis)
                     _ = try await redis.send("PEXPIRE", familyKey, "300000")
                 }
                 let revocations = KeySchema.revocations(shard: session.shard)

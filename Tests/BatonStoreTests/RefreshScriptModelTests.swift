@@ -101,13 +101,7 @@ import Testing
                     .scope: record.scope, .authTime: "0", .claims: "",
                 ]
                 fields[.dpopThumbprint] = item.binding
-                var write = RedisCommand("HSET", familyKey)
-                for field in FamilyField.allCases {
-                    guard let value = fields[field] else { continue }
-                    write.append(field.rawValue)
-                    write.append(value)
-                }
-                if !item.missing { _ = try await redis.send(write) }
+                if !item.missing { try await writeFamily(fields, at: familyKey, on: redis) }
                 let revocations = KeySchema.revocations(shard: session.shard)
                 _ = try await redis.send("DEL", revocations)
                 if let offset = item.revokedOffset {
