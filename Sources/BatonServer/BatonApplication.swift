@@ -38,8 +38,9 @@ public enum BatonApplication {
             try await keyring.ensureActiveKey(now: clock.seconds(), algorithm: auth.signingAlgorithm)
         }
         let keys = KeyManager(store: stores.keyset, sealer: sealer, retention: auth.keyRetention, clock: clock)
-        let dpop = try TokenService.dpopVerifier(configuration: auth, keys: derivedKeys)
-        let revocationDPoP = try TokenService.dpopRevocationVerifier(configuration: auth, keys: derivedKeys)
+        let dpopKeys = DPoPKeyCache()
+        let dpop = try TokenService.dpopVerifier(configuration: auth, keys: derivedKeys, keyCache: dpopKeys)
+        let revocationDPoP = try TokenService.dpopRevocationVerifier(configuration: auth, keys: derivedKeys, keyCache: dpopKeys)
         let service = TokenService(configuration: auth, families: stores.families, clients: registry, keyring: keyring,
                                    codec: codec, dpop: dpop, revocationDPoP: revocationDPoP, clock: clock, logger: logger,
                                    metrics: metrics)

@@ -107,7 +107,7 @@ extension TokenService {
         guard !headerValues.isEmpty || client.policy.requireDPoP else { return nil }
         let verifier = try DPoPProofVerifier(
             endpoint: configuration.browserEndpoint(route.rawValue), named: "\(route.rawValue) endpoint",
-            issuedAtWindowSeconds: dpop.issuedAtWindowSeconds, nonces: dpop.nonces)
+            issuedAtWindowSeconds: dpop.issuedAtWindowSeconds, nonces: dpop.nonces, keyCache: dpop.keyCache)
         return try verifiedProof(headerValues, client: client, now: now, verifier: verifier, alternativeEndpoint: origin + route.rawValue)
     }
 

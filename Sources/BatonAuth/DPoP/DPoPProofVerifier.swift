@@ -38,19 +38,24 @@ public struct DPoPProofVerifier: Sendable {
     /// The nonces proofs must carry when one is required; nil when nonces are off. The server asks
     /// it for the `DPoP-Nonce` it sends.
     public let nonces: DPoPNonces?
+    /// The keys of recent proofs' headers (shared by the verifiers of one worker).
+    public let keyCache: DPoPKeyCache
 
     /// A verifier for proofs of requests to `tokenEndpoint`, an absolute http(s) URL (throws
     /// `ConfigurationError` otherwise, or for a negative window).
     public init(
-        tokenEndpoint: String, issuedAtWindowSeconds: Int64 = defaultIssuedAtWindowSeconds, nonces: DPoPNonces? = nil
+        tokenEndpoint: String, issuedAtWindowSeconds: Int64 = defaultIssuedAtWindowSeconds, nonces: DPoPNonces? = nil,
+        keyCache: DPoPKeyCache = DPoPKeyCache()
     ) throws {
-        try self.init(endpoint: tokenEndpoint, named: "token endpoint", issuedAtWindowSeconds: issuedAtWindowSeconds, nonces: nonces)
+        try self.init(endpoint: tokenEndpoint, named: "token endpoint", issuedAtWindowSeconds: issuedAtWindowSeconds, nonces: nonces,
+                      keyCache: keyCache)
     }
 
     /// A verifier for proofs of requests to `endpoint`, an absolute http(s) URL called `name` in
     /// refusals (throws `ConfigurationError` when it is not one, or for a negative window).
     public init(
-        endpoint: String, named name: String, issuedAtWindowSeconds: Int64 = defaultIssuedAtWindowSeconds, nonces: DPoPNonces? = nil
+        endpoint: String, named name: String, issuedAtWindowSeconds: Int64 = defaultIssuedAtWindowSeconds, nonces: DPoPNonces? = nil,
+        keyCache: DPoPKeyCache = DPoPKeyCache()
     ) throws {
         guard let normalized = DPoPTargetURI.normalized(endpoint) else {
             throw ConfigurationError("the \(name) \(endpoint) is not an absolute http or https URL")
@@ -62,6 +67,7 @@ public struct DPoPProofVerifier: Sendable {
         self.endpointName = name
         self.issuedAtWindowSeconds = issuedAtWindowSeconds
         self.nonces = nonces
+        self.keyCache = keyCache
     }
 
     /// Checks the request's `DPoP` header values for a request with `method` received at `now`
@@ -78,7 +84,7 @@ public struct DPoPProofVerifier: Sendable {
             throw Self.invalid("the DPoP proof is larger than \(Self.maximumProofByteCount) bytes")
         }
         let jws = try Self.segments(of: compact)
-        let (key, thumbprint) = try Self.checkedHeader(Self.object(jws.header, named: "header"))
+        let (key, thumbprint) = try checkedHeader(segment: jws.header)
         guard key.isValidSignature(jws.signature, for: jws.signingInput) else {
             throw Self.invalid("the DPoP proof's signature does not verify with its jwk", .signature)
         }
@@ -125,20 +131,33 @@ public struct DPoPProofVerifier: Sendable {
         return nonce
     }
 
-    /// The three parts of a compact JWS (RFC 7515 §7.1), decoded strictly.
+    /// The header's key and thumbprint: from the cache when the same header passed recently, else
+    /// decoded, checked and remembered.
+    private func checkedHeader(segment: ArraySlice<UInt8>) throws -> (key: VerificationKey, thumbprint: String) {
+        if let entry = keyCache.entry(for: segment) { return (entry.key, entry.thumbprint) }
+        let decoded: [UInt8]
+        do {
+            decoded = try Base64URL.decode(segment)
+        } catch {
+            throw Self.invalid("the DPoP proof has a segment that is not base64url", debug: "\(error)")
+        }
+        let checked = try Self.checkedHeader(Self.object(decoded, named: "header"))
+        keyCache.insert(DPoPKeyCache.Entry(key: checked.key, thumbprint: checked.thumbprint), for: segment)
+        return checked
+    }
+
+    /// The three parts of a compact JWS (RFC 7515 §7.1): the header as its base64url text, the
+    /// payload and signature decoded strictly.
     private static func segments(
         of compact: String
-    ) throws -> (header: [UInt8], payload: [UInt8], signature: [UInt8], signingInput: ArraySlice<UInt8>) {
+    ) throws -> (header: ArraySlice<UInt8>, payload: [UInt8], signature: [UInt8], signingInput: ArraySlice<UInt8>) {
         let bytes = Array(compact.utf8)
         let parts = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }) else {
             throw invalid("the DPoP proof is not a JWS of three non-empty segments")
         }
         do {
-            return (
-                try Base64URL.decode(parts[0]), try Base64URL.decode(parts[1]), try Base64URL.decode(parts[2]),
-                bytes[..<parts[1].endIndex]
-            )
+            return (parts[0], try Base64URL.decode(parts[1]), try Base64URL.decode(parts[2]), bytes[..<parts[1].endIndex])
         } catch {
             throw invalid("the DPoP proof has a segment that is not base64url", debug: "\(error)")
         }

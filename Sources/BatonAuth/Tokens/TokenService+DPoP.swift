@@ -7,17 +7,21 @@ extension TokenService {
     /// The token endpoint's proof verifier for `configuration` (its `htu` is the issuer's
     /// `/oauth/token`, its `iat` window `dpopIssuedAtWindow`), with nonces under `keys`: they are
     /// made whether or not `--dpop-nonces` is on, since a client's own `dpop_nonce` may ask for them.
-    public static func dpopVerifier(configuration: AuthConfiguration, keys: DerivedKeys) throws -> DPoPProofVerifier {
+    /// `keyCache` holds the keys of recent proofs' headers, for every verifier of a worker.
+    public static func dpopVerifier(configuration: AuthConfiguration, keys: DerivedKeys,
+                                    keyCache: DPoPKeyCache = DPoPKeyCache()) throws -> DPoPProofVerifier {
         try DPoPProofVerifier(tokenEndpoint: configuration.tokenEndpoint, issuedAtWindowSeconds: configuration.dpopIssuedAtWindow,
-                              nonces: try DPoPNonces(keys: keys))
+                              nonces: try DPoPNonces(keys: keys), keyCache: keyCache)
     }
 
     /// The revocation endpoint's proof verifier for `configuration`: the token endpoint's checks,
     /// `iat` window and nonces, with `htu` the issuer's `/oauth/revoke`, so a proof made for one
     /// endpoint is refused at the other.
-    public static func dpopRevocationVerifier(configuration: AuthConfiguration, keys: DerivedKeys) throws -> DPoPProofVerifier {
+    public static func dpopRevocationVerifier(configuration: AuthConfiguration, keys: DerivedKeys,
+                                              keyCache: DPoPKeyCache = DPoPKeyCache()) throws -> DPoPProofVerifier {
         try DPoPProofVerifier(endpoint: configuration.revocationEndpoint, named: "revocation endpoint",
-                              issuedAtWindowSeconds: configuration.dpopIssuedAtWindow, nonces: try DPoPNonces(keys: keys))
+                              issuedAtWindowSeconds: configuration.dpopIssuedAtWindow, nonces: try DPoPNonces(keys: keys),
+                              keyCache: keyCache)
     }
 
     /// Whether `client`'s proofs must carry a nonce: `--dpop-nonces`, or the client's `dpop_nonce`.
