@@ -33,7 +33,8 @@ import Testing
         try await waitUntilReady(port: port, supervisor, logPath: data + "/cluster.log")
 
         var seen = Set<String>()
-        try await poll("every worker to answer on the shared port", timeout: .seconds(10), every: .zero) {
+        // Workers start one after another; under the whole suite one took over 10 s (a fresh-clone CI run).
+        try await poll("every worker to answer on the shared port", timeout: .seconds(30), every: .milliseconds(5)) {
             seen.insert(try await LoopbackHTTPClient.send("GET", port: port, path: "/healthz").headers["baton-worker"] ?? "")
             return seen.count == 3
         }
