@@ -14,16 +14,19 @@ import Testing
         ("/oauth/introspect", "application/x-www-form-urlencoded", "Basic YXBwOg=="),
         ("/v1/sessions", "application/json", "Basic bG9naW46c2VjcmV0"),
         ("/admin/clients", "application/json", "Bearer \(TestWorker.adminToken)"),
+        ("/browser/session?client_id=spa", "application/x-www-form-urlencoded", "Basic YXBwOg=="),
     ]
 
-    /// A request whose head promises 100 bytes of body and which sends 10.
+    /// A request whose head promises 100 bytes of body and which sends 10 (with what a page of the
+    /// cookie-mode client `spa` sends, so the browser route reads its body too).
     private func partialRequest(_ path: String, _ contentType: String, _ authorization: String) -> String {
-        "POST \(path) HTTP/1.1\r\nHost: x\r\nAuthorization: \(authorization)\r\n"
+        "POST \(path) HTTP/1.1\r\nHost: x\r\nAuthorization: \(authorization)\r\nOrigin: https://app.example\r\nX-Baton-CSRF: 1\r\n"
             + "Content-Type: \(contentType)\r\nContent-Length: 100\r\n\r\ngrant_type"
     }
 
     @Test func halfClosedAndAbandonedBodiesAreTheClientsDoing() async throws {
         try await withWorker { worker in
+            try await worker.createClient("spa", json: #""public":true,"cookie_mode":true,"allowed_origins":["https://app.example"]"#)
             for (path, contentType, authorization) in Self.endpoints {
                 let request = partialRequest(path, contentType, authorization)
                 let halfClosed = try await RawHTTP.exchange(port: worker.port, [request], halfClose: true)

@@ -21,14 +21,15 @@ struct BrowserController<Context: RemoteAddressRequestContext>: Sendable {
 
     func addRoutes(to router: Router<Context>) {
         for route in TokenService.BrowserRoute.allCases {
-            router.post(RouterPath(route.rawValue)) { request, context in await answer(request, route: route, context: context) }
+            router.post(RouterPath(route.rawValue)) { request, context in try await answer(request, route: route, context: context) }
             router.on(RouterPath(route.rawValue), method: .options) { request, _ in try await preflight(request) }
         }
     }
 
     /// A POST: the checks, then the route; any error in the OAuth JSON shape, with the CORS headers
-    /// once the origin is known, and the cookie cleared when the session it names is no good.
-    private func answer(_ request: Request, route: TokenService.BrowserRoute, context: Context) async -> Response {
+    /// once the origin is known, and the cookie cleared when the session it names is no good. A
+    /// client that stopped sending is passed on as `ClientAbort`, as `ErrorMiddleware` does.
+    private func answer(_ request: Request, route: TokenService.BrowserRoute, context: Context) async throws -> Response {
         var request = request
         var cors = HTTPFields()
         do {
@@ -54,6 +55,8 @@ struct BrowserController<Context: RemoteAddressRequestContext>: Sendable {
                 headers[.setCookie] = RefreshCookie.clearing
                 return .json(Array("{}".utf8), headers: headers)
             }
+        } catch where ClientAbort.caused(error) {
+            throw ClientAbort()
         } catch {
             var response = ErrorResponder(metrics: metrics, logger: context.logger).response(for: error)
             for field in cors { response.headers.append(field) }
