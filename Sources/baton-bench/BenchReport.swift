@@ -34,12 +34,12 @@ struct BenchReport: Encodable {
 
     /// The median of the runs' worker CPU-µs per request.
     static func medianWorkerCPU(_ runs: [LoadRun]) -> Double {
-        runs.map(\.workerMicroseconds).sorted()[runs.count / 2]
+        baton_bench.median(runs.map(\.workerMicroseconds))
     }
 
     /// The median over interleaved pairs of `runs[i].value / baselines[i].value`.
     static func medianRatio(_ runs: [LoadRun], to baselines: [LoadRun], _ value: KeyPath<LoadRun, Double>) -> Double {
-        zip(runs, baselines).map { $0[keyPath: value] / $1[keyPath: value] }.sorted()[runs.count / 2]
+        baton_bench.median(zip(runs, baselines).map { $0[keyPath: value] / $1[keyPath: value] })
     }
 
     /// The run of median throughput among `runs`.

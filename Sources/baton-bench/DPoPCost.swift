@@ -20,8 +20,8 @@ struct DPoPCost: Encodable {
         self.dpop = dpop
         rateRatios = zip(dpop, bearer).map { $0.throughput / $1.throughput }
         workerCPURatios = zip(dpop, bearer).map { $0.workerMicroseconds / $1.workerMicroseconds }
-        rateRatio = Self.median(rateRatios)
-        workerCPURatio = Self.median(workerCPURatios)
+        rateRatio = median(rateRatios)
+        workerCPURatio = median(workerCPURatios)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -38,11 +38,5 @@ struct DPoPCost: Encodable {
         let results = try await InterleavedRuns(load: load, arguments: arguments, directory: directory)
             .run(on: [cluster, cluster], names: ["bearer", "dpop"], extra: [[], ["--dpop"]], rounds: runs, seconds: seconds)
         return DPoPCost(bearer: results[0], dpop: results[1])
-    }
-
-    private static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return .nan }
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 }

@@ -113,8 +113,3 @@ struct RedisBenchmark: AsyncParsableCommand {
         return rate
     }
 }
-
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
-}
