@@ -26,23 +26,18 @@ extension TokenService {
         let proof = try browserProof(dpopProofs, route: .session, client: client, origin: origin, now: now)
         let outcome = try await families.redeemHandoff(handoff.session, clientID: client.id, proofThumbprint: proof?.thumbprint,
                                                        now: now, idleMilliseconds: Int64(client.policy.idleTimeout) * 1000)
-        if case .reject(let reason) = outcome.decision { metrics.handoffExchanged(refused: reason) } else { metrics.handoffExchanged(refused: nil) }
-        guard case .deliver = outcome.decision, let subject = outcome.subject, let expiresAt = outcome.expiresAt else {
-            if case .reject(let reason) = outcome.decision, reason.revokesFamily {
+        if case .reject(let reason) = outcome.decision {
+            metrics.handoffExchanged(refused: reason)
+            if reason.revokesFamily {
                 logger.warning("handoff code refused: the session is revoked", metadata: [
                     "baton.session": "\(handoff.session)", "baton.client": "\(client.id)", "baton.reason": "\(reason.rawValue)",
                 ])
             }
-            switch outcome.decision {
-            case .reject(.dpopRequired):
-                throw BatonError(.invalidDPoPProof, hint: "the session is bound to a DPoP key: a DPoP proof is required")
-            case .reject(.dpopKeyMismatch):
-                throw BatonError(.invalidDPoPProof, hint: "the DPoP proof's key is not the one the session is bound to")
-            case .reject(let reason):
-                throw BatonError(.invalidGrant, hint: HandoffCode.invalidHint, debug: reason.rawValue)
-            case .deliver:
-                throw BatonError(.serverError, hint: "the session could not be handed over", debug: "handoff outcome without its family")
-            }
+            throw Self.handoffRefusal(reason)
+        }
+        metrics.handoffExchanged(refused: nil)
+        guard let subject = outcome.subject, let expiresAt = outcome.expiresAt else {
+            throw BatonError(.serverError, hint: "the session could not be handed over", debug: "handoff outcome without its family")
         }
         return try browserTokens(for: client, subject: subject, scope: outcome.scope ?? "", session: handoff.session, generation: 0,
                                  authTime: outcome.authTime, claims: outcome.claims ?? "", confirmation: outcome.dpopThumbprint ?? proof?.thumbprint,
@@ -83,6 +78,19 @@ extension TokenService {
             throw BatonError(.invalidDPoPProof, hint: "the session is bound to a DPoP key: logging out needs a DPoP proof for that key")
         case .dpopKeyMismatch:
             throw BatonError(.invalidDPoPProof, hint: "the DPoP proof's key is not the one the session is bound to")
+        }
+    }
+
+    /// A refused exchange as its OAuth error: the DPoP refusals say what is missing; every other
+    /// one says nothing of which check failed.
+    private static func handoffRefusal(_ reason: HandoffDecision.Reason) -> BatonError {
+        switch reason {
+        case .dpopRequired:
+            BatonError(.invalidDPoPProof, hint: "the session is bound to a DPoP key: a DPoP proof is required")
+        case .dpopKeyMismatch:
+            BatonError(.invalidDPoPProof, hint: "the DPoP proof's key is not the one the session is bound to")
+        case .unknownFamily, .wrongClient, .userRevoked, .expired, .alreadyUsed, .late:
+            BatonError(.invalidGrant, hint: HandoffCode.invalidHint, debug: reason.rawValue)
         }
     }
 
